@@ -94,15 +94,16 @@ TEST_BIN  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 test_mod   = $(word 2,$(subst _, ,$(notdir $(1))))
 REAL_TESTS  := $(filter $(BUILD)/tests/test_real%,$(TEST_BIN))
 CHECK_TESTS := $(filter-out $(REAL_TESTS),$(TEST_BIN))
+# tests/support/<module>_*.c are helpers linked into that module's tests only.
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
-TEST_SUPPORT_OBJ := $(call obj_of,$(TEST_SUPPORT_SRC))
+support_of = $(call obj_of,$(sort $(wildcard tests/support/$(1)_*.c)))
 
 $(call obj_of,$(TEST_SRC) $(TEST_SUPPORT_SRC)): CPPFLAGS += $(CMOCKA_CFLAGS) $(HIREDIS_CFLAGS) $(FYAML_CFLAGS)
 
 .SECONDEXPANSION:
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_SUPPORT_OBJ) $$(LIBS_$$(call test_mod,$$*)) | deps
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $$(call support_of,$$(call test_mod,$$*)) $$(LIBS_$$(call test_mod,$$*)) | deps
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIBS_$(call test_mod,$*)) $(CMOCKA_LIBS) $(EXT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(call support_of,$(call test_mod,$*)) $(LIBS_$(call test_mod,$*)) $(CMOCKA_LIBS) $(EXT_LIBS)
 
 # ---------------------------------------------------------------- rules
 .DEFAULT_GOAL := all
