@@ -216,7 +216,7 @@ struct core_output {
 };
 
 /* Feeds one input at `now_ms` and returns the outputs it produced in order
- * through *outs/*outs_len (valid until the next call). Returns CORE_OK or
+ * through *outs and *outs_len (valid until the next call). Returns CORE_OK or
  * CORE_E_INPUT (nothing changed; a driver bug worth asserting on). An input
  * for an unknown or dropped conn is not an error: it is ignored. */
 int core_step(struct core_sentinel *s, uint64_t now_ms, const struct core_input *in,

@@ -1,0 +1,37 @@
+/* check.h: the core's always-on assertions.
+ *
+ * Method: a failed CORE_ASSERT calls the handler the driver installed with
+ * core_set_assert_handler() (core.h), passing a "where" string naming the
+ * sentinel being stepped, its clock and its seed, so that the failure can be
+ * replayed. The handler must not return; if it does, we trap.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#ifndef SENTSIM_CORE_CHECK_H
+#define SENTSIM_CORE_CHECK_H
+
+#include <stdint.h>
+
+#ifdef __FILE_NAME__
+#define CORE__FILE __FILE_NAME__
+#else
+#define CORE__FILE __FILE__
+#endif
+
+/* Reports a failed assertion and never returns. */
+_Noreturn void core__assert_fail(const char *file, int line, const char *expr);
+
+/* Records which sentinel is being stepped, for the "where" of a failure. */
+void core__check_enter(const char *myid, uint64_t now_ms, uint64_t seed);
+
+#define CORE_ASSERT(x)                                                                             \
+    do {                                                                                           \
+        if (!(x)) { core__assert_fail(CORE__FILE, __LINE__, #x); }                                 \
+    } while (0)
+
+/* Expensive scans; on in every build for now (the core is small enough). */
+#define CORE_DASSERT(x) CORE_ASSERT(x)
+
+#define CORE_UNREACHABLE() core__assert_fail(CORE__FILE, __LINE__, "unreachable")
+
+#endif
