@@ -34,4 +34,19 @@ void core__check_enter(const char *myid, uint64_t now_ms, uint64_t seed);
 
 #define CORE_UNREACHABLE() core__assert_fail(CORE__FILE, __LINE__, "unreachable")
 
+/* Marks a branch worth covering (SQLite testcase, TigerBeetle maybe): `x` is
+ * a condition that some test should make true. Builds that define
+ * CORE_TESTCASE_COUNTS count the hits per file:line (core/testcase.c) so a
+ * report can show which transitions a run exercised; other builds compile
+ * it away without evaluating `x`. */
+#ifdef CORE_TESTCASE_COUNTS
+void core__testcase_hit(const char *file, int line);
+#define CORE_TESTCASE(x)                                                                           \
+    do {                                                                                           \
+        if (x) { core__testcase_hit(CORE__FILE, __LINE__); }                                       \
+    } while (0)
+#else
+#define CORE_TESTCASE(x) ((void)sizeof(!(x)))
+#endif
+
 #endif
