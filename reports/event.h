@@ -20,9 +20,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REP_PROC_NAME_MAX 32  /* process names: s1, m, r1a, client, harness */
-#define REP_TYPE_MAX      48  /* longest Sentinel event type plus margin */
-#define REP_TEXT_MAX      512 /* event text after the type; longer is an error */
+#define REP_PROC_NAME_MAX 32         /* process names: s1, m, r1a, client, harness */
+#define REP_TYPE_MAX      48         /* longest Sentinel event type plus margin */
+#define REP_TEXT_MAX      512        /* event text after the type; longer is an error */
 #define REP_EVENTS_MAX    (1u << 20) /* a run emitting more is a loud failure */
 
 /* What a record is. */
@@ -44,13 +44,13 @@ enum rep_level {
 };
 
 struct rep_event {
-    uint64_t seq;                     /* position in the run, from 0 */
-    uint64_t t_ms;                    /* ms since the run's epoch (sim: virtual) */
+    uint64_t seq;  /* position in the run, from 0 */
+    uint64_t t_ms; /* ms since the run's epoch (sim: virtual) */
     enum rep_kind kind;
     enum rep_level level;
-    char proc[REP_PROC_NAME_MAX];     /* emitting process, by scenario name */
-    char type[REP_TYPE_MAX];          /* "+sdown"; empty for LOG/NODE records */
-    char text[REP_TEXT_MAX];          /* text after the type, exactly as Sentinel logs it */
+    char proc[REP_PROC_NAME_MAX]; /* emitting process, by scenario name */
+    char type[REP_TYPE_MAX];      /* "+sdown"; empty for LOG/NODE records */
+    char text[REP_TEXT_MAX];      /* text after the type, exactly as Sentinel logs it */
 };
 
 /* A growable, bounded array of records (heap; owned by whoever _init'ed it). */
@@ -66,10 +66,15 @@ void rep_log_free(struct rep_log *log);
 /* Appends a record, assigning its seq. Returns 0, or -1 when REP_EVENTS_MAX
  * records are already stored (the caller must fail the run loudly). Text
  * longer than REP_TEXT_MAX-1 is an assertion failure in the caller's build. */
-int rep_log_append(struct rep_log *log, uint64_t t_ms, enum rep_kind kind, enum rep_level level,
-                   const char *proc, const char *type, const char *text);
+int rep_log_append(struct rep_log *log,
+                   uint64_t t_ms,
+                   enum rep_kind kind,
+                   enum rep_level level,
+                   const char *proc,
+                   const char *type,
+                   const char *text);
 
-const char *rep_kind_name(enum rep_kind kind);   /* "event", "log", ... */
+const char *rep_kind_name(enum rep_kind kind);    /* "event", "log", ... */
 const char *rep_level_name(enum rep_level level); /* "debug", "verbose", "notice", "warning" */
 char rep_level_char(enum rep_level level);        /* '.', '-', '*', '#' */
 
@@ -87,5 +92,19 @@ int rep_log_read_json(const char *path, struct rep_log *log, char *err, size_t e
 
 /* 64-bit FNV-1a over the JSON Lines form of the whole log: the determinism hash. */
 uint64_t rep_log_hash(const struct rep_log *log);
+
+/* ---------------------------------------------------------------- additions
+ * (additive to the original contract) */
+
+/* True when `type` is one of the event types Sentinel 7.0 emits (spec
+ * §13.2), e.g. "+sdown"; used to tell event lines from plain log lines. */
+int rep_event_type_known(const char *type);
+
+/* Sorts a log by (t_ms, previous seq) and renumbers seq from 0: how logs
+ * parsed from several processes' files are merged into one run. */
+void rep_log_sort(struct rep_log *log);
+
+/* Writes the whole log as JSON Lines. Returns 0 or -1 on I/O error. */
+int rep_log_write_json(FILE *f, const struct rep_log *log);
 
 #endif

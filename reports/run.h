@@ -33,10 +33,10 @@ struct rep_name {
 
 /* What one data node reported at the end of the run. */
 struct rep_node_state {
-    bool up;                 /* the process was running (not killed, not paused) */
-    bool is_master;          /* role:master */
-    int32_t upstream;        /* node index it replicates from; -1: none or unknown */
-    bool link_up;            /* master_link_status:up */
+    bool up;          /* the process was running (not killed, not paused) */
+    bool is_master;   /* role:master */
+    int32_t upstream; /* node index it replicates from; -1: none or unknown */
+    bool link_up;     /* master_link_status:up */
     uint64_t repl_offset;
 };
 
@@ -49,23 +49,23 @@ struct rep_sentinel_state {
 
 /* The write workload's account (zeros when the scenario has none). */
 struct rep_writes {
-    uint64_t acked;          /* writes some master acknowledged */
-    uint64_t lost;           /* acknowledged but missing at the end */
-    uint64_t refused;        /* rejected (no master known, min-replicas, ...) */
+    uint64_t acked;   /* writes some master acknowledged */
+    uint64_t lost;    /* acknowledged but missing at the end */
+    uint64_t refused; /* rejected (no master known, min-replicas, ...) */
 };
 
 enum rep_mode {
     REP_MODE_SIM,
-    REP_MODE_REAL_REDIS,  /* real redis-sentinel processes */
-    REP_MODE_REAL_CORE,   /* our core as real sentinel processes */
+    REP_MODE_REAL_REDIS, /* real redis-sentinel processes */
+    REP_MODE_REAL_CORE,  /* our core as real sentinel processes */
     REP_MODE_REAL_MIXED,
 };
 
 struct rep_run {
     const struct scn *scn;
     enum rep_mode mode;
-    uint64_t seed;               /* sim: the seed; real: 0 */
-    uint64_t fault_t_ms;         /* t_ms of the first fault step (normalization origin) */
+    uint64_t seed;       /* sim: the seed; real: 0 */
+    uint64_t fault_t_ms; /* t_ms of the first fault step (normalization origin) */
     uint64_t end_t_ms;
     struct rep_log log;
     uint32_t names_len;
@@ -73,17 +73,19 @@ struct rep_run {
     struct rep_node_state *nodes;         /* [scn->nodes_len] */
     struct rep_sentinel_state *sentinels; /* [scn->sentinels_len] */
     struct rep_writes writes;
-    char failure[256];           /* a driver-level failure (wait timed out, ...); "" if none */
+    char failure[256]; /* a driver-level failure (wait timed out, ...); "" if none */
 };
 
 /* Allocates names/nodes/sentinels for `scn` (names_cap entries); zeroes the rest. */
-int rep_run_init(struct rep_run *run, const struct scn *scn, enum rep_mode mode,
+int rep_run_init(struct rep_run *run,
+                 const struct scn *scn,
+                 enum rep_mode mode,
                  uint32_t names_cap);
 void rep_run_free(struct rep_run *run);
 
 /* Registers an address (and for sentinels their id) as belonging to proc. */
-int rep_run_add_name(struct rep_run *run, const char *ip, uint16_t port, const char *runid,
-                     struct scn_proc proc);
+int rep_run_add_name(
+    struct rep_run *run, const char *ip, uint16_t port, const char *runid, struct scn_proc proc);
 
 /* The scenario name of an address / sentinel id; NULL if unknown. */
 const char *rep_run_name_of_addr(const struct rep_run *run, const char *ip, uint16_t port);
@@ -101,9 +103,9 @@ struct rep_finding {
 
 struct rep_verdict {
     bool pass;
-    char leader[SCN_NAME_MAX];    /* sentinel elected in the last failover; "" if none */
-    char promoted[SCN_NAME_MAX];  /* node promoted in the last failover; "" if none */
-    uint32_t failovers;           /* +switch-master rounds */
+    char leader[SCN_NAME_MAX];   /* sentinel elected in the last failover; "" if none */
+    char promoted[SCN_NAME_MAX]; /* node promoted in the last failover; "" if none */
+    uint32_t failovers;          /* +switch-master rounds */
     uint32_t findings_len;
     struct rep_finding findings[REP_FINDINGS_MAX];
 };
