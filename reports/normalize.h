@@ -28,7 +28,7 @@
 
 #include "reports/run.h"
 
-#define REP_ROLE_MAX      8   /* "L", "F12", "R123", or a process name's prefix */
+#define REP_ROLE_MAX      32  /* "L", "F12", "R3", or a node name outside the group */
 #define REP_NORM_TEXT_MAX 320 /* a normalized text; never longer than the raw one + type */
 
 struct rep_norm_event {
@@ -49,7 +49,7 @@ struct rep_norm {
     const struct rep_run *run;
     uint32_t len;
     struct rep_norm_event *events;        /* [len], in record order */
-    int32_t group;                        /* group of the last failover; -1: none */
+    int32_t group;                        /* last failover's group, else 0; -1: no groups */
     int32_t leader;                       /* sentinel index; -1: none elected */
     int32_t promoted;                     /* node index; -1: none */
     int32_t old_master;                   /* node index; the initial master if no failover */

@@ -70,6 +70,7 @@ struct rep_run {
     struct rep_log log;
     uint32_t names_len;
     struct rep_name *names;
+    uint32_t names_cap;                   /* entries allocated by rep_run_init (additive field) */
     struct rep_node_state *nodes;         /* [scn->nodes_len] */
     struct rep_sentinel_state *sentinels; /* [scn->sentinels_len] */
     struct rep_writes writes;
