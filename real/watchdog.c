@@ -1,0 +1,148 @@
+/* watchdog.c: nothing a run starts may outlive it, however the harness ends.
+ *
+ * Method: see watchdog.h. The cleanup is idempotent, so the harness's own
+ * orderly teardown and the watchdog can both run it.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#define _GNU_SOURCE /* pipe2 */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "real/check.h"
+#include "real/sys.h"
+#include "real/watchdog.h"
+
+#define NETNS_DIR "/run/netns"
+
+/* SIGKILLs the group until it is gone (bounded: 5 s). */
+static void kill_group(pid_t pgid) {
+    if (pgid <= 1) { return; }
+    for (int i = 0; i < 250; i++) {
+        if (kill(-pgid, SIGKILL) != 0 && errno == ESRCH) { return; }
+        real__sleep_ms(20);
+    }
+}
+
+static void delete_namespaces(const char *prefix) {
+    size_t plen = strlen(prefix);
+    if (plen == 0) { return; }
+    DIR *d = opendir(NETNS_DIR);
+    if (d == NULL) { return; }
+    struct dirent *e;
+    char names[64][256];
+    int n = 0;
+    while ((e = readdir(d)) != NULL && n < 64) {
+        if (strncmp(e->d_name, prefix, plen) == 0) {
+            snprintf(names[n++], sizeof(names[0]), "%s", e->d_name);
+        }
+    }
+    closedir(d);
+    for (int i = 0; i < n; i++) {
+        const char *argv[] = {"ip", "netns", "del", names[i], NULL};
+        real__run(argv, NULL, 0);
+    }
+}
+
+void real_guard_cleanup(pid_t anchor, const char *root, const char *netns_prefix) {
+    kill_group(anchor);
+    if (netns_prefix != NULL) { delete_namespaces(netns_prefix); }
+    if (root != NULL && root[0] == '/') { real__rm_rf(root); }
+}
+
+static _Noreturn void watchdog_main(struct real_guard *g, int pipe_rd) {
+    /* Ctrl-C and the like go to the harness; the watchdog outlives it. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+    }
+    for (;;) {
+        char b;
+        ssize_t n = read(pipe_rd, &b, 1);
+        if (n == 0 || (n < 0 && errno != EINTR)) { break; }
+    }
+    real_guard_cleanup(g->anchor, g->root, g->netns_prefix);
+    _exit(0);
+}
+
+static _Noreturn void anchor_main(pid_t harness) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != harness) { _exit(0); }
+    for (;;) {
+        pause();
+    }
+}
+
+int real_guard_start(struct real_guard *g, char *errstr, size_t errlen) {
+    REAL_ASSERT(g != NULL);
+    memset(g, 0, sizeof(*g));
+    g->pipe_wr = -1;
+    g->harness = getpid();
+    snprintf(g->netns_prefix, sizeof(g->netns_prefix), "sentsim-%ld-", (long)g->harness);
+    const char *tmp = getenv("TMPDIR");
+    if (tmp == NULL || tmp[0] != '/' || strlen(tmp) > 150) { tmp = "/tmp"; }
+    snprintf(g->root, sizeof(g->root), "%s/sentsim-%ld-XXXXXX", tmp, (long)g->harness);
+    if (mkdtemp(g->root) == NULL) {
+        snprintf(errstr, errlen, "cannot create a temp dir under %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) { goto fail; }
+    g->anchor = fork();
+    if (g->anchor < 0) { goto fail_pipe; }
+    if (g->anchor == 0) {
+        setpgid(0, 0);
+        anchor_main(g->harness);
+    }
+    setpgid(g->anchor, g->anchor);
+    g->watchdog = fork();
+    if (g->watchdog < 0) { goto fail_anchor; }
+    if (g->watchdog == 0) {
+        setpgid(0, 0);
+        close(fds[1]);
+        watchdog_main(g, fds[0]);
+    }
+    close(fds[0]);
+    g->pipe_wr = fds[1];
+    return 0;
+fail_anchor:
+    kill(g->anchor, SIGKILL);
+    waitpid(g->anchor, NULL, 0);
+fail_pipe:
+    close(fds[0]);
+    close(fds[1]);
+fail:
+    snprintf(errstr, errlen, "cannot start the watchdog: %s", strerror(errno));
+    real__rm_rf(g->root);
+    return -1;
+}
+
+void real_guard_finish(struct real_guard *g) {
+    REAL_ASSERT(g != NULL);
+    if (g->pipe_wr < 0) { return; }
+    kill(-g->anchor, SIGKILL);
+    while (waitpid(g->anchor, NULL, 0) < 0 && errno == EINTR) {}
+    close(g->pipe_wr);
+    g->pipe_wr = -1;
+    while (waitpid(g->watchdog, NULL, 0) < 0 && errno == EINTR) {}
+}
+
+int real_guard_child_enter(const struct real_guard *g) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != g->harness) { return -1; }
+    if (setpgid(0, g->anchor) != 0) { return -1; }
+    return 0;
+}
