@@ -94,26 +94,34 @@ int core__conf_put_repr(struct core__buf *b, const char *s, size_t len);
  * the quoted form of core__conf_put_repr(). Returns 0 or -1 (overflow). */
 int core__conf_put_word(struct core__buf *b, const char *s, size_t len);
 
-/* Rewrites a config file (spec §16.3 "How"). `old_text` is the file as it
- * is; `new_lines` is the text Sentinel wants in it, one directive per line
+/* Rewrites a config file (spec §16.3 "How") exactly as redis-sentinel
+ * 7.0.15 does (checked against the real binary). `old_text` is the file as
+ * it is; `new_lines` is the text Sentinel wants in it, one directive per line
  * ("sentinel myid ...\nsentinel monitor ...\n"), in the order of §16.3
- * "What". The key of a line is its first word lower-cased, or for a line
- * whose first word is `sentinel` (any case) the first two words lower-cased
- * ("sentinel monitor"; `known-slave` is keyed as `known-replica`).
- *   - Old lines are trimmed; comments and blank lines stay where they are,
- *     except that runs of blank lines shrink to one, as in Redis.
+ * "What"; empty new lines are skipped, the others are written as given. The key of a line is its
+ * first word, or for a line of two or more words starting with `sentinel` the first two words,
+ * compared ignoring ASCII case ("sentinel monitor").
+ *   - The old file is split at every LF (so a final newline yields one last
+ *     empty line) and each line is trimmed of spaces, tabs, CRs and LFs.
  *   - Each new line replaces, in place, the first old line with its key not
  *     yet replaced.
  *   - A new line whose key has no old line left is appended at the end of
- *     the file, after the line CORE__CONF_SIGNATURE, which is written once,
- *     and only if the old file does not contain it already.
- *   - Old lines not replaced are removed if their key is a `sentinel` key or
- *     the key of some new line; other directives stay untouched.
- *   - An old line that cannot be split is kept as "# ??? <line>".
- * The result, every line ending in "\n", is appended to `out`. Uses about
- * 100 KiB of stack. Returns:
+ *     the file, after the line CORE__CONF_SIGNATURE, which is written once
+ *     per rewrite and only if the old file does not contain it already.
+ *   - Old lines not replaced are blanked if their key is a `sentinel` key
+ *     (except `sentinel known-slave`, which 7.0 never rewrites and so keeps;
+ *     see spec §21) or the key of some new line; other directives, comments
+ *     and blank lines stay where they are.
+ *   - An old line that cannot be split (or is over the limits) is kept as
+ *     "# ??? <line>". (Redis 7.0 also comments out parsable lines that are
+ *     not config names; this engine has no table of names, so it keeps them;
+ *     such lines cannot have been loaded, only added after start-up.)
+ *   - On output every line ends in "\n" and runs of blank lines shrink to
+ *     one, so a rewritten file ends with one blank line and rewriting is
+ *     idempotent.
+ * The result is appended to `out`. Uses about 110 KiB of stack. Returns:
  *   CORE_OK        done;
- *   CORE_E_CONFIG  a new line cannot be split (a caller bug worth asserting);
+ *   CORE_E_CONFIG  a new line is a comment or cannot be split (a caller bug);
  *   CORE_E_LIMIT   more than CORE__CONF_LINES_MAX lines in either text, or
  *                  `out` overflowed (out->overflow is then set). */
 int core__conf_rewrite(const char *old_text,
