@@ -1,0 +1,481 @@
+/* chaos_check.c: Sentinel's safety invariants, checked as a run goes.
+ *
+ * Method: the checker is a small state machine fed, in run order, with the
+ * events each sentinel emits and with read-only views of its core after
+ * every step that emitted any event (every change the invariants are about
+ * comes with an event: a vote, an epoch, a switch). It keeps per sentinel
+ * and per monitored master only what the invariants need (the vote of the
+ * latest epoch, ODOWN as announced by +odown/-odown, the config epoch, the
+ * epoch of the last attempt) and a bounded list of elections, so each check
+ * costs a few comparisons and nothing is allocated after
+ * sim_chaos_check_new(). The invariants and where the spec states them:
+ *
+ *   two-leaders       at most one sentinel elected per master per epoch (§8.2:
+ *                     one vote per epoch, majority needed, §8.3); a forced
+ *                     (manual) failover needs no votes (§9.2), so a clash with
+ *                     one is classified as known behaviour;
+ *   vote-changed      a sentinel's vote never changes within an epoch (§8.2);
+ *   epoch-regressed   config epochs only grow (§8.1); current epochs too,
+ *                     within one process lifetime;
+ *   failover-no-odown an automatic attempt needs ODOWN (§8.4); manual ones are
+ *                     recognized by "Executing user requested FAILOVER";
+ *   unpromoted        a switch goes to a node some leader promoted (§9.5, §11.2);
+ *   prio0             a priority-0 replica is never selected (§10.1 filter 4);
+ *   disagree          in the stable window every live sentinel reports the same
+ *                     master.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/chaos_internal.h"
+#include "sim/check.h"
+
+#define RUNID_LEN CORE_RUNID_LEN
+
+/* Per sentinel and monitored master. */
+struct sg {
+    char vote[RUNID_LEN + 1]; /* latest vote's candidate; "" if none seen */
+    uint64_t vote_epoch;
+    uint64_t failover_epoch; /* epoch of this sentinel's last +try-failover */
+    uint64_t config_epoch;   /* highest seen */
+    int32_t master_node;     /* node the sentinel reports as master; -1 unknown */
+    uint8_t state;           /* failover state index (coverage) */
+    bool odown;
+    bool forced;         /* the last attempt was a manual failover */
+    bool manual_pending; /* "Executing user requested FAILOVER" seen, attempt next */
+};
+
+/* Per sentinel. */
+struct ps {
+    char runid[RUNID_LEN + 1];
+    uint64_t epoch_event;   /* value of the latest +new-epoch */
+    uint64_t current_epoch; /* from the core view, this lifetime */
+    bool epoch_known;
+    bool up;
+};
+
+struct election {
+    uint32_t group;
+    uint32_t sentinel;
+    uint64_t epoch;
+    bool forced;
+};
+
+struct sim_chaos_check {
+    const struct scn *scn;
+    const struct rep_run *names;
+    uint32_t ns, ng;
+    struct ps *ps;      /* [ns] */
+    struct sg *sg;      /* [ns * ng] */
+    bool *legit_master; /* [nodes]: initial master or promoted at some point */
+    struct election el[SIM_CHAOS_ELECTIONS_MAX];
+    uint32_t el_len;
+    uint64_t stable_from_ms;
+    uint32_t seen; /* bit per invariant already flagged */
+    uint32_t v_len;
+    struct sim_chaos_violation v[SIM_CHAOS_VIOLATIONS_MAX];
+    struct sim_chaos_cov cov;
+};
+
+static const char *const inv_names[SIM_CHAOS_INV_COUNT] = {
+    "two-leaders", "vote-changed",   "epoch-regressed", "failover-no-odown", "unpromoted",  "prio0",
+    "disagree",    "no-convergence", "crash",           "run-error",         "writes-lost",
+};
+
+const char *sim_chaos_inv_name(enum sim_chaos_inv inv) {
+    SIM_ASSERT((unsigned)inv < SIM_CHAOS_INV_COUNT);
+    return inv_names[inv];
+}
+
+int sim_chaos_inv_parse(const char *s, enum sim_chaos_inv *out) {
+    for (uint32_t i = 0; i < SIM_CHAOS_INV_COUNT; i++) {
+        if (strcmp(s, inv_names[i]) == 0) {
+            *out = (enum sim_chaos_inv)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *sim_chaos_class_name(enum sim_chaos_class c) {
+    switch (c) {
+    case SIM_CHAOS_CLASS_BUG:
+        return "bug";
+    case SIM_CHAOS_CLASS_KNOWN:
+        return "known";
+    case SIM_CHAOS_CLASS_NEW:
+        return "new";
+    }
+    SIM_UNREACHABLE();
+}
+
+static struct sg *sg_at(struct sim_chaos_check *c, uint32_t s, uint32_t g) {
+    SIM_ASSERT(s < c->ns);
+    SIM_ASSERT(g < c->ng);
+    return &c->sg[(size_t)s * c->ng + g];
+}
+
+struct sim_chaos_check *sim_chaos_check_new(const struct scn *scn, const struct rep_run *names) {
+    SIM_ASSERT(scn != NULL);
+    struct sim_chaos_check *c = calloc(1, sizeof(*c));
+    if (c == NULL) { return NULL; }
+    c->scn = scn;
+    c->names = names;
+    c->ns = scn->sentinels_len;
+    c->ng = scn->groups_len;
+    c->ps = calloc(c->ns ? c->ns : 1, sizeof(*c->ps));
+    c->sg = calloc((size_t)(c->ns ? c->ns : 1) * (c->ng ? c->ng : 1), sizeof(*c->sg));
+    c->legit_master = calloc(scn->nodes_len ? scn->nodes_len : 1, sizeof(bool));
+    if (!c->ps || !c->sg || !c->legit_master) {
+        sim_chaos_check_free(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < (size_t)c->ns * c->ng; i++) {
+        c->sg[i].master_node = -1;
+    }
+    for (uint32_t g = 0; g < c->ng; g++) {
+        c->legit_master[scn->groups[g].master] = true;
+    }
+    c->stable_from_ms = UINT64_MAX;
+    return c;
+}
+
+void sim_chaos_check_free(struct sim_chaos_check *c) {
+    if (c == NULL) { return; }
+    free(c->ps);
+    free(c->sg);
+    free(c->legit_master);
+    free(c);
+}
+
+void sim_chaos__flag(struct sim_chaos_check *c,
+                     enum sim_chaos_inv inv,
+                     enum sim_chaos_class cls,
+                     uint64_t t_ms,
+                     const char *proc,
+                     const char *cite,
+                     const char *fmt,
+                     ...) {
+    SIM_ASSERT((unsigned)inv < SIM_CHAOS_INV_COUNT);
+    if ((c->seen & (1u << inv)) || c->v_len >= SIM_CHAOS_VIOLATIONS_MAX) { return; }
+    c->seen |= 1u << inv;
+    struct sim_chaos_violation *v = &c->v[c->v_len++];
+    memset(v, 0, sizeof(*v));
+    v->inv = inv;
+    v->cls = cls;
+    v->t_ms = t_ms;
+    snprintf(v->proc, sizeof(v->proc), "%s", proc ? proc : "");
+    snprintf(v->cite, sizeof(v->cite), "%s", cite ? cite : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
+    va_end(ap);
+}
+
+void sim_chaos_check_runid(struct sim_chaos_check *c, uint32_t sentinel, const char *runid) {
+    SIM_ASSERT(sentinel < c->ns);
+    snprintf(c->ps[sentinel].runid, sizeof(c->ps[sentinel].runid), "%s", runid);
+}
+
+/* ---------------------------------------------------------------- lookups */
+
+static const char *sname(const struct sim_chaos_check *c, uint32_t s) {
+    return c->scn->sentinels[s].name;
+}
+
+/* The sentinel whose id is `runid`, as a name, or the id itself. */
+static const char *runid_name(const struct sim_chaos_check *c, const char *runid) {
+    for (uint32_t s = 0; s < c->ns; s++) {
+        if (strcmp(c->ps[s].runid, runid) == 0) { return sname(c, s); }
+    }
+    return runid;
+}
+
+/* The node at ip:port, or -1. */
+static int32_t node_at(const struct sim_chaos_check *c, const char *ip, uint32_t port) {
+    if (c->names == NULL) { return -1; }
+    for (uint32_t i = 0; i < c->names->names_len; i++) {
+        const struct rep_name *n = &c->names->names[i];
+        if (n->port == port && n->proc.kind == SCN_PROC_NODE && strcmp(n->ip, ip) == 0) {
+            return (int32_t)n->proc.index;
+        }
+    }
+    return -1;
+}
+
+static int32_t group_named(const struct sim_chaos_check *c, const char *name, size_t len) {
+    for (uint32_t g = 0; g < c->ng; g++) {
+        if (strlen(c->scn->groups[g].name) == len &&
+            strncmp(c->scn->groups[g].name, name, len) == 0) {
+            return (int32_t)g;
+        }
+    }
+    return -1;
+}
+
+/* Splits `text` into up to `max` space-separated words (pointers into buf). */
+static uint32_t words(const char *text, char *buf, size_t cap, char **w, uint32_t max) {
+    snprintf(buf, cap, "%s", text);
+    uint32_t n = 0;
+    for (char *p = strtok(buf, " "); p != NULL && n < max; p = strtok(NULL, " ")) {
+        w[n++] = p;
+    }
+    return n;
+}
+
+/* The node of an instance text "slave <name> <ip> <port> @ ..." or -1. */
+static int32_t replica_node(const struct sim_chaos_check *c, const char *text) {
+    char buf[REP_TEXT_MAX];
+    char *w[4];
+    if (words(text, buf, sizeof(buf), w, 4) < 4 || strcmp(w[0], "slave") != 0) { return -1; }
+    return node_at(c, w[2], (uint32_t)strtoul(w[3], NULL, 10));
+}
+
+static const char *node_name(const struct sim_chaos_check *c, int32_t n) {
+    return n >= 0 ? c->scn->nodes[n].name : "?";
+}
+
+/* ---------------------------------------------------------------- events */
+
+static void on_elected(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g) {
+    struct sg *x = sg_at(c, s, g);
+    for (uint32_t i = 0; i < c->el_len; i++) {
+        const struct election *e = &c->el[i];
+        if (e->group != g || e->epoch != x->failover_epoch || e->sentinel == s) { continue; }
+        bool forced = e->forced || x->forced;
+        sim_chaos__flag(
+            c, SIM_CHAOS_INV_TWO_LEADERS, forced ? SIM_CHAOS_CLASS_KNOWN : SIM_CHAOS_CLASS_BUG, t,
+            sname(c, s), forced ? "spec §9.2, §12.4: a forced failover skips the election" : "",
+            "%s and %s both elected leader of %s in epoch %" PRIu64, sname(c, e->sentinel),
+            sname(c, s), c->scn->groups[g].name, x->failover_epoch);
+    }
+    if (c->el_len < SIM_CHAOS_ELECTIONS_MAX) {
+        struct election *e = &c->el[c->el_len++];
+        e->group = g;
+        e->sentinel = s;
+        e->epoch = x->failover_epoch;
+        e->forced = x->forced;
+    }
+}
+
+static void on_vote(
+    struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g, const char *text) {
+    char buf[REP_TEXT_MAX];
+    char *w[2];
+    if (words(text, buf, sizeof(buf), w, 2) != 2) { return; }
+    uint64_t epoch = strtoull(w[1], NULL, 10);
+    struct sg *x = sg_at(c, s, g);
+    if (x->vote[0] != '\0' && x->vote_epoch == epoch && strcmp(x->vote, w[0]) != 0) {
+        char first[RUNID_LEN + 1];
+        snprintf(first, sizeof(first), "%s", runid_name(c, x->vote));
+        sim_chaos__flag(c, SIM_CHAOS_INV_VOTE_CHANGED, SIM_CHAOS_CLASS_BUG, t, sname(c, s), "",
+                        "%s voted for %s and then for %s in epoch %" PRIu64 " of %s", sname(c, s),
+                        first, runid_name(c, w[0]), epoch, c->scn->groups[g].name);
+    }
+    if (x->vote[0] == '\0' || epoch >= x->vote_epoch) {
+        snprintf(x->vote, sizeof(x->vote), "%s", w[0]);
+        x->vote_epoch = epoch;
+    }
+}
+
+static void on_try(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g) {
+    struct sg *x = sg_at(c, s, g);
+    x->failover_epoch = c->ps[s].epoch_event;
+    x->forced = x->manual_pending;
+    x->manual_pending = false;
+    if (!x->forced && !x->odown) {
+        sim_chaos__flag(c, SIM_CHAOS_INV_FAILOVER_NO_ODOWN, SIM_CHAOS_CLASS_BUG, t, sname(c, s), "",
+                        "%s started a failover of %s (epoch %" PRIu64 ") without +odown",
+                        sname(c, s), c->scn->groups[g].name, x->failover_epoch);
+    }
+}
+
+static void on_selected(
+    struct sim_chaos_check *c, uint64_t t, uint32_t s, const char *type, const char *text) {
+    int32_t n = replica_node(c, text);
+    if (n < 0) { return; }
+    if (strcmp(type, "+promoted-slave") == 0) { c->legit_master[n] = true; }
+    if (c->scn->nodes[n].priority == 0) {
+        sim_chaos__flag(c, SIM_CHAOS_INV_PRIO0, SIM_CHAOS_CLASS_BUG, t, sname(c, s), "",
+                        "%s: %s of priority-0 replica %s", sname(c, s), type, node_name(c, n));
+    }
+}
+
+static void on_switch(
+    struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g, const char *text) {
+    char buf[REP_TEXT_MAX];
+    char *w[5];
+    sg_at(c, s, g)->odown = false;
+    if (words(text, buf, sizeof(buf), w, 5) != 5) { return; }
+    int32_t n = node_at(c, w[3], (uint32_t)strtoul(w[4], NULL, 10));
+    if (n >= 0 && !c->legit_master[n]) {
+        sim_chaos__flag(c, SIM_CHAOS_INV_UNPROMOTED, SIM_CHAOS_CLASS_BUG, t, sname(c, s), "",
+                        "%s switched %s to %s, which no leader promoted", sname(c, s),
+                        c->scn->groups[g].name, node_name(c, n));
+    }
+}
+
+void sim_chaos_check_event(struct sim_chaos_check *c,
+                           uint64_t t_ms,
+                           uint32_t sentinel,
+                           int32_t group,
+                           const char *type,
+                           const char *text) {
+    SIM_ASSERT(sentinel < c->ns);
+    SIM_ASSERT(type != NULL && text != NULL);
+    static const char manual[] = "Executing user requested FAILOVER of '";
+    if (type[0] == '\0') {
+        if (strncmp(text, manual, sizeof(manual) - 1) == 0) {
+            const char *name = text + sizeof(manual) - 1;
+            const char *end = strchr(name, '\'');
+            int32_t g = end ? group_named(c, name, (size_t)(end - name)) : -1;
+            if (g >= 0) { sg_at(c, sentinel, (uint32_t)g)->manual_pending = true; }
+        }
+        return;
+    }
+    c->cov.events[sim_chaos_cov_event(type)]++;
+    if (strcmp(type, "+new-epoch") == 0) {
+        c->ps[sentinel].epoch_event = strtoull(text, NULL, 10);
+        return;
+    }
+    if (group < 0 || (uint32_t)group >= c->ng) { return; }
+    uint32_t g = (uint32_t)group;
+    struct sg *x = sg_at(c, sentinel, g);
+    if (strcmp(type, "+vote-for-leader") == 0) {
+        on_vote(c, t_ms, sentinel, g, text);
+    } else if (strcmp(type, "+try-failover") == 0) {
+        on_try(c, t_ms, sentinel, g);
+    } else if (strcmp(type, "+elected-leader") == 0) {
+        on_elected(c, t_ms, sentinel, g);
+    } else if (strcmp(type, "+odown") == 0) {
+        x->odown = true;
+    } else if (strcmp(type, "-odown") == 0 || strcmp(type, "+reset-master") == 0) {
+        x->odown = false;
+    } else if (strcmp(type, "+selected-slave") == 0 || strcmp(type, "+promoted-slave") == 0) {
+        on_selected(c, t_ms, sentinel, type, text);
+    } else if (strcmp(type, "+switch-master") == 0) {
+        on_switch(c, t_ms, sentinel, g, text);
+    }
+}
+
+/* ---------------------------------------------------------------- views */
+
+static void disagree_check(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g) {
+    int32_t mine = sg_at(c, s, g)->master_node;
+    if (t < c->stable_from_ms || mine < 0) { return; }
+    for (uint32_t o = 0; o < c->ns; o++) {
+        int32_t theirs = sg_at(c, o, g)->master_node;
+        if (o == s || !c->ps[o].up || theirs < 0 || theirs == mine) { continue; }
+        sim_chaos__flag(c, SIM_CHAOS_INV_DISAGREE, SIM_CHAOS_CLASS_NEW, t, sname(c, s), "",
+                        "in the stable window %s says %s is master of %s, %s says %s", sname(c, s),
+                        node_name(c, mine), c->scn->groups[g].name, sname(c, o),
+                        node_name(c, theirs));
+    }
+}
+
+static void view_master(struct sim_chaos_check *c,
+                        uint64_t t,
+                        uint32_t s,
+                        uint32_t g,
+                        const struct core_master_view *v,
+                        bool fresh) {
+    struct sg *x = sg_at(c, s, g);
+    if (v->config_epoch < x->config_epoch) {
+        sim_chaos__flag(c, SIM_CHAOS_INV_EPOCH_REGRESSED, SIM_CHAOS_CLASS_BUG, t, sname(c, s), "",
+                        "%s: config epoch of %s went from %" PRIu64 " to %" PRIu64, sname(c, s),
+                        v->name, x->config_epoch, v->config_epoch);
+    } else {
+        x->config_epoch = v->config_epoch;
+    }
+    if (v->leader[0] != '\0' && x->vote[0] != '\0' && v->leader_epoch == x->vote_epoch &&
+        strcmp(v->leader, x->vote) != 0) {
+        char first[RUNID_LEN + 1];
+        snprintf(first, sizeof(first), "%s", runid_name(c, x->vote));
+        sim_chaos__flag(c, SIM_CHAOS_INV_VOTE_CHANGED, SIM_CHAOS_CLASS_BUG, t, sname(c, s), "",
+                        "%s's vote in epoch %" PRIu64 " of %s changed from %s to %s", sname(c, s),
+                        v->leader_epoch, v->name, first, runid_name(c, v->leader));
+    }
+    uint32_t st = sim_chaos__state_index(v->failover_state);
+    if (!fresh && st != x->state) { c->cov.trans[x->state][st]++; }
+    x->state = (uint8_t)st;
+    int32_t m = node_at(c, v->ip, v->port);
+    if (fresh && m >= 0) { c->legit_master[m] = true; }
+    x->master_node = m;
+    disagree_check(c, t, s, g);
+}
+
+void sim_chaos_check_core(struct sim_chaos_check *c,
+                          uint64_t t_ms,
+                          uint32_t sentinel,
+                          const struct core_sentinel *core) {
+    SIM_ASSERT(sentinel < c->ns);
+    SIM_ASSERT(core != NULL);
+    struct ps *p = &c->ps[sentinel];
+    bool fresh = !p->epoch_known;
+    if (p->runid[0] == '\0') { sim_chaos_check_runid(c, sentinel, core_myid(core)); }
+    uint64_t e = core_current_epoch(core);
+    if (p->epoch_known && e < p->current_epoch) {
+        sim_chaos__flag(c, SIM_CHAOS_INV_EPOCH_REGRESSED, SIM_CHAOS_CLASS_BUG, t_ms,
+                        sname(c, sentinel), "",
+                        "%s: current epoch went from %" PRIu64 " to %" PRIu64 " while running",
+                        sname(c, sentinel), p->current_epoch, e);
+    }
+    p->current_epoch = e;
+    p->epoch_known = true;
+    uint32_t len = core_masters_len(core);
+    for (uint32_t i = 0; i < len; i++) {
+        struct core_master_view v;
+        if (core_master(core, i, &v) != 0) { continue; }
+        int32_t g = group_named(c, v.name, strlen(v.name));
+        if (g >= 0) { view_master(c, t_ms, sentinel, (uint32_t)g, &v, fresh); }
+    }
+}
+
+void sim_chaos_check_proc(struct sim_chaos_check *c, uint64_t t_ms, uint32_t sentinel, bool up) {
+    SIM_ASSERT(sentinel < c->ns);
+    (void)t_ms;
+    struct ps *p = &c->ps[sentinel];
+    p->up = up;
+    p->epoch_known = false;
+    for (uint32_t g = 0; g < c->ng; g++) {
+        struct sg *x = sg_at(c, sentinel, g);
+        /* A new process starts with no flags and no attempt; votes and config
+         * epochs were persisted (§8.2, §9.5) and stay. */
+        x->odown = false;
+        x->manual_pending = false;
+        x->state = 0;
+        x->master_node = -1;
+    }
+}
+
+void sim_chaos_check_writes_lost(
+    struct sim_chaos_check *c, uint64_t t_ms, uint32_t node, uint64_t count, const char *cause) {
+    SIM_ASSERT(node < c->scn->nodes_len);
+    sim_chaos__flag(
+        c, SIM_CHAOS_INV_WRITES_LOST, SIM_CHAOS_CLASS_KNOWN, t_ms, c->scn->nodes[node].name,
+        "spec §19 item 21; redis docs 'Consistency under partitions'",
+        "%s discarded %" PRIu64 " acknowledged writes: %s", c->scn->nodes[node].name, count, cause);
+}
+
+void sim_chaos_check_stable_from(struct sim_chaos_check *c, uint64_t t_ms) {
+    c->stable_from_ms = t_ms;
+}
+
+uint32_t sim_chaos_check_violations(const struct sim_chaos_check *c,
+                                    const struct sim_chaos_violation **out) {
+    *out = c->v;
+    return c->v_len;
+}
+
+const struct sim_chaos_cov *sim_chaos_check_cov(const struct sim_chaos_check *c) {
+    return &c->cov;
+}
+
+uint64_t sim_chaos__stable_from(const struct sim_chaos_check *c) {
+    return c->stable_from_ms;
+}

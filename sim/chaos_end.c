@@ -1,0 +1,109 @@
+/* chaos_end.c: the judgement of a finished run: liveness and data.
+ *
+ * Method: a generated schedule ends by healing the network and resuming and
+ * restarting every process, then leaves the convergence bound
+ * (chaos_bound.c) plus a stable window. If the run reached that window and
+ * a quorum and a majority of the sentinels are up, every monitored master
+ * must have converged: all live sentinels report the same node, that node
+ * is up and a master, and every other live node of the group replicates
+ * from it, directly or through a chain of replicas (Sentinel leaves chains
+ * alone, spec §19 item 12). Lost acknowledged writes are reported with what
+ * discarded them; they are known Sentinel behaviour (asynchronous
+ * replication, spec §19 item 21), with or without min-replicas-to-write.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/chaos_internal.h"
+#include "sim/check.h"
+
+/* True if node n reaches `master` by following upstream links. */
+static bool chains_to(const struct rep_run *run, uint32_t n, int32_t master) {
+    int32_t at = (int32_t)n;
+    for (uint32_t hops = 0; hops <= run->scn->nodes_len; hops++) {
+        const struct rep_node_state *ns = &run->nodes[at];
+        if (at == master) { return true; }
+        if (ns->is_master || ns->upstream < 0) { return false; }
+        at = ns->upstream;
+    }
+    return false;
+}
+
+static void judge_group(struct sim_chaos_check *c, const struct rep_run *run, uint32_t g) {
+    const struct scn *s = run->scn;
+    const char *gname = s->groups[g].name;
+    int32_t m = -1;
+    for (uint32_t i = 0; i < s->sentinels_len; i++) {
+        int32_t said = run->sentinels[i].master_of_group[g];
+        if (!run->sentinels[i].up) { continue; }
+        if (m < 0) { m = said; }
+        if (said < 0 || said != m) {
+            sim_chaos__flag(c, SIM_CHAOS_INV_NO_CONVERGENCE, SIM_CHAOS_CLASS_NEW, run->end_t_ms,
+                            s->sentinels[i].name, "",
+                            "%s: sentinels disagree at the end (%s says %s, another %s)", gname,
+                            s->sentinels[i].name, said >= 0 ? s->nodes[said].name : "none",
+                            m >= 0 ? s->nodes[m].name : "none");
+            return;
+        }
+    }
+    if (m < 0) { return; }
+    if (!run->nodes[m].up || !run->nodes[m].is_master) {
+        sim_chaos__flag(c, SIM_CHAOS_INV_NO_CONVERGENCE, SIM_CHAOS_CLASS_NEW, run->end_t_ms,
+                        s->nodes[m].name, "", "%s: every sentinel reports %s, which is %s", gname,
+                        s->nodes[m].name, run->nodes[m].up ? "a replica" : "down");
+        return;
+    }
+    for (uint32_t n = 0; n < s->nodes_len; n++) {
+        if (s->nodes[n].group != g || (int32_t)n == m || !run->nodes[n].up) { continue; }
+        if (!chains_to(run, n, m)) {
+            int32_t up = run->nodes[n].upstream;
+            sim_chaos__flag(c, SIM_CHAOS_INV_NO_CONVERGENCE, SIM_CHAOS_CLASS_NEW, run->end_t_ms,
+                            s->nodes[n].name, "", "%s: master is %s but %s %s", gname,
+                            s->nodes[m].name, s->nodes[n].name,
+                            run->nodes[n].is_master ? "is a master too"
+                            : up >= 0               ? "replicates from outside the master"
+                                                    : "replicates from nobody");
+            return;
+        }
+    }
+}
+
+/* A quorum and a majority of the sentinels are up for group g. */
+static bool electable(const struct rep_run *run, uint32_t g) {
+    const struct scn *s = run->scn;
+    uint32_t up = 0;
+    for (uint32_t i = 0; i < s->sentinels_len; i++) {
+        up += run->sentinels[i].up ? 1u : 0u;
+    }
+    return up >= s->groups[g].settings.quorum && up >= s->sentinels_len / 2 + 1;
+}
+
+void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run) {
+    SIM_ASSERT(run != NULL);
+    SIM_ASSERT(run->scn != NULL);
+    const struct scn *s = run->scn;
+    uint64_t stable = sim_chaos__stable_from(c);
+    /* Liveness needs the stable window: a run cut short (its hard end came
+     * first, or it stopped at a violation) is not judged. */
+    if (stable != UINT64_MAX && run->end_t_ms >= stable) {
+        for (uint32_t g = 0; g < s->groups_len; g++) {
+            if (electable(run, g)) { judge_group(c, run, g); }
+        }
+    }
+    if (run->writes.lost > 0) {
+        uint32_t mrw = 0;
+        for (uint32_t n = 0; n < s->nodes_len; n++) {
+            if (s->nodes[n].group == s->workload.group && s->nodes[n].min_replicas_to_write > mrw) {
+                mrw = s->nodes[n].min_replicas_to_write;
+            }
+        }
+        sim_chaos__flag(c, SIM_CHAOS_INV_WRITES_LOST, SIM_CHAOS_CLASS_KNOWN, run->end_t_ms, "",
+                        "spec §19 item 21; redis docs 'Consistency under partitions'",
+                        "%" PRIu64 " of %" PRIu64 " acknowledged writes lost (min-replicas-to-write"
+                        " %u)",
+                        run->writes.lost, run->writes.acked, mrw);
+    }
+}
