@@ -11,10 +11,12 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "reports/internal.h"
 #include "reports/normalize.h"
+#include "reports/report.h"
 #include "reports/rep_assert.h"
 #include "reports/run.h"
 
@@ -288,4 +290,16 @@ void rep_expect_check(const struct rep_run *run, struct rep_verdict *out) {
         check_never(&n, &x->never[i], out);
     }
     rep_norm_free(&n);
+}
+
+void rep_finding_format(const struct rep_run *run,
+                        const struct rep_finding *f,
+                        char *buf,
+                        size_t len) {
+    const char *path = run->scn->path != NULL ? run->scn->path : run->scn->name;
+    if (f->pos.line == 0) {
+        snprintf(buf, len, "%s: %s", path, f->msg);
+    } else {
+        snprintf(buf, len, "%s:%u:%u: %s", path, f->pos.line, f->pos.col, f->msg);
+    }
 }

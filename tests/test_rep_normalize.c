@@ -1,0 +1,155 @@
+/* test_rep_normalize.c: names, roles and skeleton forms of event texts.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "reports/normalize.h"
+#include "tests/support/rep_fixture.h"
+
+/* The normalized record of proc's first record of `type`; fails the test if none. */
+static const struct rep_norm_event *find(const struct rep_norm *n,
+                                         const char *proc,
+                                         const char *type) {
+    for (uint32_t i = 0; i < n->len; i++) {
+        if (strcmp(n->events[i].proc, proc) == 0 && strcmp(n->events[i].type, type) == 0) {
+            return &n->events[i];
+        }
+    }
+    fail_msg("no %s record from %s", type, proc);
+    abort();
+}
+
+static void test_rep_normalize_named_replaces_addresses(void **state) {
+    /* Goal: addresses and run ids become names, a replica named twice is
+     * named once, unknown addresses and the rest stay. Method: normalize
+     * the texts of spec §13.1's forms directly. */
+    (void)state;
+    struct rep_fx fx;
+    rep_fx_init(&fx);
+    char out[REP_NORM_TEXT_MAX];
+    assert_int_equal(rep_norm_named(&fx.run,
+                                    "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379",
+                                    out, sizeof(out)),
+                     0);
+    assert_string_equal(out, "slave r1 @ mymaster m");
+    rep_norm_named(&fx.run, "mymaster 127.0.0.1 6379 127.0.0.1 6381", out, sizeof(out));
+    assert_string_equal(out, "mymaster m r2");
+    rep_norm_named(&fx.run,
+                   "sentinel 2222222222222222222222222222222222222222 127.0.0.1 26380 @ mymaster "
+                   "127.0.0.1 6379",
+                   out, sizeof(out));
+    assert_string_equal(out, "sentinel s2 @ mymaster m");
+    rep_norm_named(&fx.run, "master mymaster 127.0.0.1 6379 #quorum 2/2", out, sizeof(out));
+    assert_string_equal(out, "master mymaster m #quorum 2/2");
+    rep_norm_named(&fx.run, "slave 10.0.0.9:7000 10.0.0.9 7000 @ mymaster 127.0.0.1 6379", out,
+                   sizeof(out));
+    assert_string_equal(out, "slave 10.0.0.9:7000 10.0.0.9 7000 @ mymaster m");
+    rep_norm_named(&fx.run,
+                   "Next failover delay: I will not start a failover before Sun Nov 22 01:02:03 "
+                   "2026",
+                   out, sizeof(out));
+    assert_string_equal(out, "Next failover delay: I will not start a failover before <date>");
+    rep_fx_free(&fx);
+}
+
+static void test_rep_normalize_roles_of_last_failover(void **state) {
+    /* Goal: the leader, promoted replica and old master are found from the
+     * log, and texts read in roles. Method: generate §18.1 with s3 leading
+     * and r2 promoted, normalize, check the role table and several lines. */
+    (void)state;
+    struct rep_fx fx;
+    rep_fx_init(&fx);
+    struct rep_fx_plan p = rep_fx_plan_default();
+    p.leader = 2;
+    p.promoted = 2;
+    rep_fx_failover(&fx, &p);
+    struct rep_norm n;
+    assert_int_equal(rep_normalize(&fx.run, &n), 0);
+    assert_int_equal(n.leader, 2);
+    assert_int_equal(n.promoted, 2);
+    assert_int_equal(n.old_master, 0);
+    assert_int_equal(n.failovers, 1);
+    assert_string_equal(rep_norm_role_of(&n, "s3"), "L");
+    assert_string_equal(rep_norm_role_of(&n, "s1"), "F1");
+    assert_string_equal(rep_norm_role_of(&n, "s2"), "F2");
+    assert_string_equal(rep_norm_role_of(&n, "m"), "M");
+    assert_string_equal(rep_norm_role_of(&n, "r1"), "R1");
+    assert_string_equal(rep_norm_role_of(&n, "r2"), "P");
+    assert_null(rep_norm_role_of(&n, "harness"));
+    const struct rep_norm_event *e = find(&n, "s3", "+switch-master");
+    assert_string_equal(e->named, "mymaster m r2");
+    assert_string_equal(e->roled, "M P");
+    assert_string_equal(e->skel, "+switch-master M P");
+    assert_int_equal(e->dt_ms, 30100 + 2400);
+    e = find(&n, "s1", "+config-update-from");
+    assert_string_equal(e->roled, "sentinel L @ M");
+    assert_string_equal(e->skel, "+config-update-from sentinel L");
+    e = find(&n, "s1", "+vote-for-leader");
+    assert_string_equal(e->roled, "L 1");
+    assert_string_equal(e->skel, "+vote-for-leader L");
+    e = find(&n, "s3", "+odown");
+    assert_string_equal(e->skel, "+odown master M");
+    e = find(&n, "s3", "+slave-reconf-done");
+    assert_string_equal(e->roled, "slave R1 @ M");
+    assert_string_equal(e->skel, "+slave-reconf-done slave R");
+    e = find(&n, "s3", "");
+    assert_int_equal(e->kind, REP_KIND_LOG);
+    assert_string_equal(e->named, "s1 voted for s3 1");
+    assert_string_equal(e->roled, "F1 voted for L 1");
+    assert_string_equal(e->skel, "");
+    rep_norm_free(&n);
+    rep_fx_free(&fx);
+}
+
+static void test_rep_normalize_without_failover(void **state) {
+    /* Goal: a run with no election has no leader, every sentinel is a
+     * follower and the initial master is M. Method: a log with only SDOWN
+     * events. */
+    (void)state;
+    struct rep_fx fx;
+    rep_fx_init(&fx);
+    rep_fx_ev(&fx, 100, "s1", "+sdown", "slave {r1:} {r1} @ mymaster {m}");
+    struct rep_norm n;
+    assert_int_equal(rep_normalize(&fx.run, &n), 0);
+    assert_int_equal(n.leader, -1);
+    assert_int_equal(n.failovers, 0);
+    assert_string_equal(rep_norm_role_of(&n, "s1"), "F1");
+    assert_string_equal(rep_norm_role_of(&n, "s3"), "F3");
+    assert_string_equal(rep_norm_role_of(&n, "m"), "M");
+    assert_string_equal(rep_norm_role_of(&n, "r2"), "R2");
+    assert_string_equal(n.events[0].roled, "slave R1 @ M");
+    rep_norm_free(&n);
+    rep_fx_free(&fx);
+}
+
+static void test_rep_normalize_pattern_matching(void **state) {
+    /* Goal: skeleton patterns match as word prefixes with F/R/"*" wildcards.
+     * Method: matching and non-matching pairs. */
+    (void)state;
+    assert_true(rep_norm_line_matches("+odown master M", "+odown master M #quorum 2/2"));
+    assert_true(rep_norm_line_matches("+slave slave R @ P", "+slave slave R2 @ P"));
+    assert_true(rep_norm_line_matches("+sentinel sentinel F", "+sentinel sentinel F12 @ M"));
+    assert_true(rep_norm_line_matches("+switch-master * P", "+switch-master M P"));
+    assert_false(rep_norm_line_matches("+switch-master M P", "+switch-master P M"));
+    assert_false(rep_norm_line_matches("+odown master M #quorum", "+odown master M"));
+    assert_false(rep_norm_line_matches("+slave slave R", "+slave slave RX"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rep_normalize_named_replaces_addresses),
+        cmocka_unit_test(test_rep_normalize_roles_of_last_failover),
+        cmocka_unit_test(test_rep_normalize_without_failover),
+        cmocka_unit_test(test_rep_normalize_pattern_matching),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
