@@ -305,7 +305,7 @@ int real_resp_req_parse(struct real_resp_req *q, struct real_resp_buf *buf, bool
         if (buf->len == 0) { return 0; }
         if (buf->data[0] != '*') { return req_inline(q, buf); }
         int rc = req_header(q, buf, authed);
-        if (rc != 0) { return rc; }
+        if (rc != 0 || q->expect_argc == 0) { return rc; }
     }
     while ((long)q->argc < q->expect_argc) {
         if (q->bulk_len < 0) {
