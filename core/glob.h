@@ -7,7 +7,9 @@
  * matches up to the end of the pattern. Each `*` recurses once; recursion
  * deeper than CORE__GLOB_NESTING_MAX gives "no match", and a failed `*`
  * tail stops the whole match early, so the cost stays polynomial on
- * adversarial patterns (the same guards Redis added in 7.0.10).
+ * adversarial patterns (the same guards Redis added in 7.0.10). Quirks
+ * kept: "*" does not match the empty string, and an escaped byte inside
+ * brackets compares case-sensitively even with nocase.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
