@@ -39,8 +39,17 @@ void core__check_enter(const char *myid, uint64_t now_ms, uint64_t seed);
  * CORE_TESTCASE_COUNTS count the hits per file:line (core/testcase.c) so a
  * report can show which transitions a run exercised; other builds compile
  * it away without evaluating `x`. */
-#ifdef CORE_TESTCASE_COUNTS
 void core__testcase_hit(const char *file, int line);
+
+/* Entry i of the hit table (0-based, in first-hit order): 0, or -1 past the
+ * end. Counts are process-wide and not thread-safe: for single-threaded
+ * sim builds only. Hits beyond CORE__TESTCASE_MAX sites are counted in
+ * core__testcase_dropped(). */
+#define CORE__TESTCASE_MAX 1024
+int core__testcase_get(uint32_t i, const char **file, int *line, uint64_t *hits);
+uint64_t core__testcase_dropped(void);
+
+#ifdef CORE_TESTCASE_COUNTS
 #define CORE_TESTCASE(x)                                                                           \
     do {                                                                                           \
         if (x) { core__testcase_hit(CORE__FILE, __LINE__); }                                       \
