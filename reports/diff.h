@@ -42,6 +42,8 @@ struct rep_diff_opts {
     uint32_t period_ms;      /* slack of every other chain event (default 2000) */
     uint32_t window_ms;      /* unordered events: max distance to pair (default 5000) */
     uint32_t context;        /* unified-diff context lines (default 3) */
+    const char *a_label;     /* "--- " header (default "a") */
+    const char *b_label;     /* "+++ " header (default "b") */
 };
 
 struct rep_diff_item {

@@ -1,0 +1,164 @@
+/* test_rep_diff.c: the Sentinel-aware diff on hand-made logs.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "reports/diff.h"
+#include "tests/support/rep_fixture.h"
+
+/* Diffs a against b, printing the diff (cmocka shows it on failure). */
+static int diff(struct rep_fx *a, struct rep_fx *b, struct rep_diff_result *res) {
+    struct rep_diff_opts o;
+    rep_diff_opts_default(&o);
+    o.a_label = "sim";
+    o.b_label = "real";
+    return rep_diff_runs(&a->run, &b->run, &o, res, stdout);
+}
+
+static bool has_item(const struct rep_diff_result *res,
+                     enum rep_diff_class cls,
+                     const char *role,
+                     const char *line) {
+    for (uint32_t i = 0; i < res->items_len; i++) {
+        const struct rep_diff_item *it = &res->items[i];
+        if (it->cls == cls && strcmp(it->role, role) == 0 && strcmp(it->line, line) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void pair_init(struct rep_fx *a, struct rep_fx *b, const struct rep_fx_plan *pb) {
+    struct rep_fx_plan pa = rep_fx_plan_default();
+    rep_fx_init(a);
+    rep_fx_init(b);
+    rep_fx_failover(a, &pa);
+    rep_fx_failover(b, pb);
+}
+
+static void test_rep_diff_identical_runs_are_equal(void **state) {
+    /* Goal: a run diffs equal to itself. Method: two runs from one plan. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan p = rep_fx_plan_default();
+    pair_init(&a, &b, &p);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 0);
+    assert_int_equal(res.order + res.presence + res.timing, 0);
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
+static void test_rep_diff_follower_vote_before_sdown_passes(void **state) {
+    /* Goal: a follower that votes before its own +sdown is no difference
+     * (spec §9.10: votes do not depend on the voter's view). Method: in b,
+     * s3 reaches SDOWN 300 ms later, after the leader's vote request. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan p = rep_fx_plan_default();
+    p.sdown_ms[2] = 30400;
+    pair_init(&a, &b, &p);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 0);
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
+static void test_rep_diff_switch_before_failover_end_is_order(void **state) {
+    /* Goal: a leader logging +switch-master before +failover-end fails as
+     * ORDER and only as ORDER. Method: move b's +failover-end after its
+     * +switch-master, at the same time. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan p = rep_fx_plan_default();
+    pair_init(&a, &b, &p);
+    assert_int_equal(rep_fx_move_after(&b, "s2", "+failover-end", "+switch-master"), 1);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 1);
+    assert_true(res.order >= 1);
+    assert_int_equal(res.presence, 0);
+    assert_int_equal(res.timing, 0);
+    assert_true(has_item(&res, REP_DIFF_ORDER, "L", "+failover-end master M") ||
+                has_item(&res, REP_DIFF_ORDER, "L", "+switch-master M P"));
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
+static void test_rep_diff_missing_reconf_done_is_presence(void **state) {
+    /* Goal: a missing +slave-reconf-done fails as PRESENCE. Method: drop it
+     * from b's leader. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan p = rep_fx_plan_default();
+    pair_init(&a, &b, &p);
+    assert_int_equal(rep_fx_drop(&b, "s2", "+slave-reconf-done"), 1);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 1);
+    assert_int_equal(res.presence, 1);
+    assert_int_equal(res.order, 0);
+    assert_int_equal(res.timing, 0);
+    assert_true(has_item(&res, REP_DIFF_PRESENCE, "L", "+slave-reconf-done slave R"));
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
+static void test_rep_diff_sdown_two_seconds_late_is_timing(void **state) {
+    /* Goal: SDOWN 2 s late fails as TIMING (beyond down-after + tick +
+     * latency + ping period), not as ORDER or PRESENCE. Method: b's s3
+     * reaches SDOWN at 32.1 s instead of 30.1 s. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan p = rep_fx_plan_default();
+    p.sdown_ms[2] = 32100;
+    pair_init(&a, &b, &p);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 1);
+    assert_true(res.timing >= 1);
+    assert_int_equal(res.order, 0);
+    assert_int_equal(res.presence, 0);
+    assert_true(has_item(&res, REP_DIFF_TIMING, "F2", "+sdown master M"));
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
+static void test_rep_diff_tolerates_small_shifts_and_other_leader(void **state) {
+    /* Goal: a different leader and promoted replica compare by role, and a
+     * 500 ms SDOWN shift is within tolerance. Method: b has s1 leading, r2
+     * promoted, every SDOWN 500 ms later. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan p = rep_fx_plan_default();
+    p.leader = 0;
+    p.promoted = 2;
+    p.sdown_ms[0] = 30550;
+    p.sdown_ms[1] = 30500;
+    p.sdown_ms[2] = 30600;
+    pair_init(&a, &b, &p);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 0);
+    assert_int_equal(
+        rep_diff_tolerance_ms(&(struct rep_diff_opts){100, 10, 1000, 2000, 0, 0, 0, 0}, "+sdown"),
+        1110);
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rep_diff_identical_runs_are_equal),
+        cmocka_unit_test(test_rep_diff_follower_vote_before_sdown_passes),
+        cmocka_unit_test(test_rep_diff_switch_before_failover_end_is_order),
+        cmocka_unit_test(test_rep_diff_missing_reconf_done_is_presence),
+        cmocka_unit_test(test_rep_diff_sdown_two_seconds_late_is_timing),
+        cmocka_unit_test(test_rep_diff_tolerates_small_shifts_and_other_leader),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
