@@ -159,14 +159,18 @@ static bool simplify(struct scn_step *st, uint32_t what) {
 static bool simplify_steps(struct shrink *sh) {
     bool progress = false;
     for (uint32_t i = 0; i < sh->cur->steps_len && budget(sh); i++) {
+        /* Each simplification repeats while it is kept (halving converges). */
         for (uint32_t what = 0; what < 6 && budget(sh); what++) {
-            struct scn cand;
-            if (!clone_cur(sh, &cand)) { return progress; }
-            if (!simplify(&cand.steps[i], what)) {
-                sim_chaos_scn_free(&cand);
-                continue;
+            for (;;) {
+                struct scn cand;
+                if (!clone_cur(sh, &cand)) { return progress; }
+                if (!simplify(&cand.steps[i], what)) {
+                    sim_chaos_scn_free(&cand);
+                    break;
+                }
+                if (!try_keep(sh, &cand)) { break; }
+                progress = true;
             }
-            progress |= try_keep(sh, &cand);
         }
         for (uint32_t which = 0; which < 4; which++) {
             for (uint32_t j = 0; budget(sh) && j < step_set(&sh->cur->steps[i], which)->len; j++) {
@@ -186,8 +190,8 @@ static bool simplify_steps(struct shrink *sh) {
 
 /* ---------------------------------------------------------------- pass 3: topology */
 
-/* Renumbers process p in every set of `s` after `gone` (same kind) was
- * removed. Returns false if a set lost its last member (step dropped). */
+/* Drops `gone` from a set and renumbers the later processes of its kind;
+ * *emptied is set when the set lost its last member. */
 static void renumber_set(struct scn_set *set, struct scn_proc gone, bool *emptied) {
     uint32_t keep = 0;
     uint32_t before = set->len;
