@@ -114,9 +114,7 @@ void real_corelink_send(struct real_corelink *l,
         return;
     }
     size_t slot = (l->pending_head + l->pending_len) % REAL_CORELINK_PENDING_MAX;
-    l->pending[slot].cmd = cmd;
-    l->pending[slot].subscribe =
-        l->pubsub && argv_len[0] == 9 && strncasecmp(argv[0], "subscribe", 9) == 0;
+    l->pending[slot] = cmd;
     l->pending_len++;
 }
 
@@ -226,16 +224,10 @@ int real_corelink_next(struct real_corelink *l, struct core_input *in, struct co
         real_resp_reply_free(r);
         return 0;
     }
-    struct real_corelink_cmd head = l->pending[l->pending_head];
+    in->kind = CORE_IN_REPLY;
+    in->cmd = l->pending[l->pending_head];
     l->pending_head = (l->pending_head + 1) % REAL_CORELINK_PENDING_MAX;
     l->pending_len--;
-    if (head.subscribe && r->type == CORE_REPLY_ERROR) {
-        fail(l, "SUBSCRIBE refused", 0);
-        real_resp_reply_free(r);
-        return 0;
-    }
-    in->kind = CORE_IN_REPLY;
-    in->cmd = head.cmd;
     in->reply = r;
     *reply = r;
     return 1;

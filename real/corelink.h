@@ -8,11 +8,11 @@
  * command id in a FIFO, so replies go back to the core in order. Replies
  * are framed and bounded by the reader of resp.h.
  *
- * On a Pub/Sub connection the behaviour of hiredis's async client (which
- * Sentinel uses) is reproduced: "message" arrays become CORE_IN_MESSAGE,
- * the confirmation of SUBSCRIBE is the reply to that command, and an error
- * reply to SUBSCRIBE, like any reply nobody waits for, breaks the link
- * (spec §4.5).
+ * On a Pub/Sub connection "message" arrays become CORE_IN_MESSAGE and
+ * everything else (the confirmation of SUBSCRIBE or an error answering it)
+ * is the reply to the oldest command in flight; the core reproduces what
+ * hiredis does with an error there (spec §4.5). A reply nobody waits for
+ * breaks the link, as it makes hiredis drop the connection.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -31,11 +31,6 @@
 /* Commands a link may have in flight (the core itself caps at 100 per link). */
 #define REAL_CORELINK_PENDING_MAX 1024
 
-struct real_corelink_cmd {
-    uint64_t cmd;   /* the core's command id */
-    bool subscribe; /* SUBSCRIBE on a Pub/Sub link */
-};
-
 struct real_corelink {
     uint32_t conn;   /* the core's connection id */
     int fd;          /* -1 once closed */
@@ -45,7 +40,7 @@ struct real_corelink {
     char errstr[128];
     struct real_resp_buf out;
     struct real_resp_reader *reader;
-    struct real_corelink_cmd pending[REAL_CORELINK_PENDING_MAX]; /* a ring */
+    uint64_t pending[REAL_CORELINK_PENDING_MAX]; /* command ids in flight, a ring */
     size_t pending_head;
     size_t pending_len;
 };
