@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 
 #include "real/check.h"
@@ -167,10 +168,24 @@ static void wait_gone(struct real_world *w, struct real_proc *p, struct real_obs
 }
 
 /* Runs argv on one process and describes the reply in `out`. */
-static void run_command(struct real_proc *p, const struct scn_step *st, char *out, size_t len) {
-    const char *argv[SCN_ARGV_MAX];
+static void run_command(
+    struct real_world *w, struct real_proc *p, const struct scn_step *st, char *out, size_t len) {
+    const char *argv[SCN_ARGV_MAX + 1];
+    int argc = (int)st->argc;
     for (uint32_t i = 0; i < st->argc; i++) {
         argv[i] = st->argv[i];
+    }
+    /* REPLICAOF <node> names a node: the driver puts its address in. */
+    char port[8];
+    struct scn_proc up;
+    bool replicaof = strcasecmp(argv[0], "replicaof") == 0 || strcasecmp(argv[0], "slaveof") == 0;
+    if (replicaof && argc == 2 && scn_find_proc(w->scn, argv[1], &up) == 0 &&
+        up.kind == SCN_PROC_NODE) {
+        const struct real_proc *u = real_world_proc(w, up);
+        snprintf(port, sizeof(port), "%u", (unsigned)u->port);
+        argv[1] = u->ip;
+        argv[2] = port;
+        argc = 3;
     }
     redisReply *r = NULL;
     char err[160];
@@ -270,7 +285,7 @@ static int act_on(struct real_world *w,
         char cmd[SCN_ARGV_MAX * (SCN_ARG_MAX + 1)], reply[256];
         argv_text(st, cmd, sizeof(cmd));
         uint64_t t = real_observe_now(o);
-        run_command(p, st, reply, sizeof(reply));
+        run_command(w, p, st, reply, sizeof(reply));
         /* Stamped at the send, so the record precedes what the command caused. */
         if (rep_log_append(&o->log, t, REP_KIND_FAULT, REP_LEVEL_NOTICE, "harness", what, "") ==
             0) {

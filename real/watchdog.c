@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,36 @@
 
 #define NETNS_DIR "/run/netns"
 
-/* SIGKILLs the group until it is gone (bounded: 5 s). */
+/* True while some process of the group is still running (zombies do not
+ * count: they hold nothing, and whoever inherited them reaps them). */
+static bool group_running(pid_t pgid) {
+    DIR *d = opendir("/proc");
+    if (d == NULL) { return kill(-pgid, 0) == 0; }
+    bool running = false;
+    struct dirent *e;
+    while (!running && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9') { continue; }
+        char path[300], stat[512];
+        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+        if (real__read_file(path, stat, sizeof(stat)) <= 0) { continue; }
+        /* "pid (comm) S ppid pgrp ...": comm may hold spaces, so parse after the last ')'. */
+        const char *rp = strrchr(stat, ')');
+        char state = 0;
+        long ppid = 0, pgrp = 0;
+        if (rp == NULL || sscanf(rp + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3) { continue; }
+        if (pgrp == (long)pgid && state != 'Z' && state != 'X') { running = true; }
+    }
+    closedir(d);
+    return running;
+}
+
+/* SIGKILLs the group until nothing in it runs (bounded: 5 s). */
 static void kill_group(pid_t pgid) {
     if (pgid <= 1) { return; }
-    for (int i = 0; i < 250; i++) {
+    for (int i = 0; i < 500; i++) {
         if (kill(-pgid, SIGKILL) != 0 && errno == ESRCH) { return; }
-        real__sleep_ms(20);
+        if (!group_running(pgid)) { return; }
+        real__sleep_ms(10);
     }
 }
 
