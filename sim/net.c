@@ -1,0 +1,439 @@
+/* net.c: virtual TCP between the simulated processes.
+ *
+ * Method: a connection has two ends (client, server), each owned by a
+ * process, and every message travels towards one end. Delivery time is now
+ * plus a latency drawn from the network stream, but never earlier than the
+ * previous message towards the same end, so each direction stays FIFO like
+ * a TCP stream; equal times keep their order through the scheduler's
+ * sequence numbers. The outcomes Sentinel cares about follow from where a
+ * message lands:
+ *   - a connect to a port nobody listens on, or to a dead process, is
+ *     answered by a refusal one latency later (CONN_DOWN);
+ *   - across a partition (checked at delivery, per direction) a message
+ *     vanishes, so a connect hangs and commands get no reply; the core's
+ *     own inactivity rules close such links;
+ *   - a paused process accepts and answers nothing: what arrives waits in
+ *     its inbox, in arrival order, until it resumes;
+ *   - a process that dies resets every connection it had: each peer end
+ *     receives a CLOSE (unless a partition swallows it).
+ * Loss drops a message at send time with the link's integer ratio.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/check.h"
+#include "sim/world.h"
+
+/* ---------------------------------------------------------------- pools */
+
+int sim__net_init(struct sim_world *w) {
+    uint32_t n = w->nodes_len, s = w->sentinels_len;
+    w->conns_cap = 256 + 4 * s * (2 * n + s + 2);
+    w->msgs_cap = 4096 + w->conns_cap * 16;
+    w->chunks_cap = w->msgs_cap + 65536;
+    w->conns = calloc(w->conns_cap, sizeof(*w->conns));
+    w->msgs = malloc((size_t)w->msgs_cap * sizeof(*w->msgs));
+    w->chunks = malloc((size_t)w->chunks_cap * sizeof(*w->chunks));
+    w->bitset_bytes = (w->procs_len + 7) / 8;
+    w->bitset_pool = calloc(2 * SIM_PARTITIONS_MAX, w->bitset_bytes);
+    if (w->conns == NULL || w->msgs == NULL || w->chunks == NULL || w->bitset_pool == NULL) {
+        return -1;
+    }
+    for (uint32_t i = 0; i < w->conns_cap; i++) {
+        w->conns[i].next[0] = i + 1 < w->conns_cap ? i + 1 : SIM_NONE;
+    }
+    w->conn_free = 0;
+    for (uint32_t i = 0; i < w->msgs_cap; i++) {
+        w->msgs[i].next = i + 1 < w->msgs_cap ? i + 1 : SIM_NONE;
+    }
+    w->msg_free = 0;
+    for (uint32_t i = 0; i < w->chunks_cap; i++) {
+        w->chunks[i].next = i + 1 < w->chunks_cap ? i + 1 : SIM_NONE;
+    }
+    w->chunk_free = 0;
+    w->partitions_len = 0;
+    return 0;
+}
+
+static uint32_t msg_alloc(struct sim_world *w, const uint8_t *payload, uint32_t len) {
+    SIM_ASSERT(w->msg_free != SIM_NONE); /* too many messages in flight: raise msgs_cap */
+    uint32_t m = w->msg_free;
+    w->msg_free = w->msgs[m].next;
+    struct sim_msg *msg = &w->msgs[m];
+    memset(msg, 0, sizeof(*msg));
+    msg->next = SIM_NONE;
+    msg->len = len;
+    msg->chunk = SIM_NONE;
+    uint32_t *link = &msg->chunk;
+    for (uint32_t off = 0; off < len; off += SIM_CHUNK_DATA) {
+        SIM_ASSERT(w->chunk_free != SIM_NONE); /* payload pool exhausted */
+        uint32_t c = w->chunk_free;
+        w->chunk_free = w->chunks[c].next;
+        uint32_t n = len - off < SIM_CHUNK_DATA ? len - off : SIM_CHUNK_DATA;
+        memcpy(w->chunks[c].data, payload + off, n);
+        w->chunks[c].next = SIM_NONE;
+        *link = c;
+        link = &w->chunks[c].next;
+    }
+    return m;
+}
+
+void sim__msg_free(struct sim_world *w, uint32_t m) {
+    SIM_ASSERT(m < w->msgs_cap);
+    uint32_t c = w->msgs[m].chunk;
+    while (c != SIM_NONE) {
+        uint32_t next = w->chunks[c].next;
+        w->chunks[c].next = w->chunk_free;
+        w->chunk_free = c;
+        c = next;
+    }
+    w->msgs[m].chunk = SIM_NONE;
+    w->msgs[m].next = w->msg_free;
+    w->msg_free = m;
+}
+
+const uint8_t *sim__msg_payload(struct sim_world *w, uint32_t m) {
+    const struct sim_msg *msg = &w->msgs[m];
+    SIM_ASSERT(msg->len <= SIM_SCRATCH_BYTES);
+    uint32_t off = 0;
+    for (uint32_t c = msg->chunk; c != SIM_NONE; c = w->chunks[c].next) {
+        uint32_t n = msg->len - off < SIM_CHUNK_DATA ? msg->len - off : SIM_CHUNK_DATA;
+        memcpy(w->scratch2 + off, w->chunks[c].data, n);
+        off += n;
+    }
+    SIM_ASSERT(off == msg->len);
+    return w->scratch2;
+}
+
+uint32_t sim__msg_clone(struct sim_world *w, uint32_t m) {
+    const uint8_t *p = sim__msg_payload(w, m);
+    uint32_t copy = msg_alloc(w, p, w->msgs[m].len);
+    struct sim_msg *dst = &w->msgs[copy];
+    const struct sim_msg *src = &w->msgs[m];
+    dst->kind = src->kind;
+    dst->to_end = src->to_end;
+    dst->conn = src->conn;
+    dst->conn_gen = src->conn_gen;
+    dst->cmd = src->cmd;
+    return copy;
+}
+
+bool sim__conn_live(const struct sim_world *w, uint32_t conn, uint32_t gen) {
+    return conn < w->conns_cap && w->conns[conn].used && w->conns[conn].gen == gen;
+}
+
+/* ---------------------------------------------------------------- per-process end lists */
+
+#define END_ID(conn, end) (((conn) << 1) | (uint32_t)(end))
+
+static void end_link(struct sim_world *w, uint32_t conn, enum sim_end end) {
+    struct sim_conn *c = &w->conns[conn];
+    struct sim_proc *p = &w->procs[c->proc[end]];
+    c->prev[end] = SIM_NONE;
+    c->next[end] = p->conns;
+    if (p->conns != SIM_NONE) {
+        struct sim_conn *h = &w->conns[p->conns >> 1];
+        h->prev[p->conns & 1] = END_ID(conn, end);
+    }
+    p->conns = END_ID(conn, end);
+}
+
+static void end_unlink(struct sim_world *w, uint32_t conn, enum sim_end end) {
+    struct sim_conn *c = &w->conns[conn];
+    struct sim_proc *p = &w->procs[c->proc[end]];
+    if (c->prev[end] == SIM_NONE) {
+        SIM_ASSERT(p->conns == END_ID(conn, end));
+        p->conns = c->next[end];
+    } else {
+        w->conns[c->prev[end] >> 1].next[c->prev[end] & 1] = c->next[end];
+    }
+    if (c->next[end] != SIM_NONE) {
+        w->conns[c->next[end] >> 1].prev[c->next[end] & 1] = c->prev[end];
+    }
+}
+
+static void conn_release(struct sim_world *w, uint32_t conn) {
+    struct sim_conn *c = &w->conns[conn];
+    SIM_ASSERT(!c->open[0] && !c->open[1]);
+    uint32_t m = c->multi_head;
+    while (m != SIM_NONE) {
+        uint32_t next = w->msgs[m].next;
+        sim__msg_free(w, m);
+        m = next;
+    }
+    uint32_t gen = c->gen + 1;
+    memset(c, 0, sizeof(*c));
+    c->gen = gen;
+    c->next[0] = w->conn_free;
+    w->conn_free = conn;
+}
+
+/* ---------------------------------------------------------------- links */
+
+bool sim__net_blocked(const struct sim_world *w, uint32_t from, uint32_t to) {
+    if (from == SIM_NONE || to == SIM_NONE) { return false; }
+    for (uint32_t i = 0; i < w->partitions_len; i++) {
+        const struct sim_partition *p = &w->partitions[i];
+        bool from_a = (p->a[from / 8] >> (from % 8)) & 1;
+        bool to_a = (p->a[to / 8] >> (to % 8)) & 1;
+        bool from_b = p->b != NULL ? (p->b[from / 8] >> (from % 8)) & 1 : !from_a;
+        bool to_b = p->b != NULL ? (p->b[to / 8] >> (to % 8)) & 1 : !to_a;
+        if (from_a && to_b) { return true; }
+        if (!p->one_way && from_b && to_a) { return true; }
+    }
+    return false;
+}
+
+bool sim__net_reachable(const struct sim_world *w, uint32_t p, uint32_t q) {
+    const struct sim_proc *a = &w->procs[p], *b = &w->procs[q];
+    if (!a->up || !b->up || a->paused || b->paused) { return false; }
+    return !sim__net_blocked(w, p, q) && !sim__net_blocked(w, q, p);
+}
+
+uint64_t sim__net_latency_ms(struct sim_world *w, uint32_t from, uint32_t to) {
+    struct scn_latency l = w->procs[from].latency;
+    if (to != SIM_NONE) {
+        const struct scn_latency *o = &w->procs[to].latency;
+        if (o->min_ms > l.min_ms) { l.min_ms = o->min_ms; }
+        if (o->max_ms > l.max_ms) { l.max_ms = o->max_ms; }
+    }
+    if (l.max_ms < l.min_ms) { l.max_ms = l.min_ms; }
+    return sim_rng_range(&w->rng_net, l.min_ms, l.max_ms);
+}
+
+static bool lost(struct sim_world *w, uint32_t from, uint32_t to) {
+    struct scn_ratio r = w->procs[from].loss;
+    if (to != SIM_NONE) {
+        const struct scn_ratio *o = &w->procs[to].loss;
+        /* The lossier of the two ends decides: compare num/den by cross-multiplying. */
+        if (o->den != 0 && (r.den == 0 || (uint64_t)o->num * r.den > (uint64_t)r.num * o->den)) {
+            r = *o;
+        }
+    }
+    return sim_rng_ratio(&w->rng_net, r.num, r.den);
+}
+
+static void enqueue(struct sim_world *w,
+                    uint32_t conn,
+                    enum sim_end to_end,
+                    enum sim_msg_kind kind,
+                    uint64_t cmd,
+                    const uint8_t *payload,
+                    uint32_t len,
+                    uint32_t from_proc,
+                    uint32_t to_proc) {
+    struct sim_conn *c = &w->conns[conn];
+    uint64_t t = w->now_ms + sim__net_latency_ms(w, from_proc, to_proc);
+    if (t < c->fifo_ms[to_end]) { t = c->fifo_ms[to_end]; }
+    c->fifo_ms[to_end] = t;
+    uint32_t m = msg_alloc(w, payload, len);
+    struct sim_msg *msg = &w->msgs[m];
+    msg->kind = kind;
+    msg->to_end = to_end;
+    msg->conn = conn;
+    msg->conn_gen = c->gen;
+    msg->cmd = cmd;
+    sim_sched_push(&w->sched, t, SIM_EV_MSG, m, 0);
+}
+
+uint32_t sim__net_connect(struct sim_world *w,
+                          uint32_t from_proc,
+                          uint32_t to_proc,
+                          uint32_t owner,
+                          enum core_conn_kind kind) {
+    SIM_ASSERT(w->conn_free != SIM_NONE); /* too many connections: raise conns_cap */
+    SIM_ASSERT(w->procs[from_proc].up);
+    uint32_t conn = w->conn_free;
+    struct sim_conn *c = &w->conns[conn];
+    w->conn_free = c->next[0];
+    uint32_t gen = c->gen;
+    memset(c, 0, sizeof(*c));
+    c->gen = gen;
+    c->used = true;
+    c->open[SIM_END_CLIENT] = true;
+    c->proc[SIM_END_CLIENT] = from_proc;
+    c->proc[SIM_END_SERVER] = to_proc;
+    c->owner = owner;
+    c->core_kind = kind;
+    c->multi_head = c->multi_tail = SIM_NONE;
+    end_link(w, conn, SIM_END_CLIENT);
+    if (to_proc == SIM_NONE) {
+        /* Nobody listens on that port: the kernel refuses at once. */
+        enqueue(w, conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, NULL, 0, from_proc, SIM_NONE);
+    } else if (!lost(w, from_proc, to_proc)) {
+        enqueue(w, conn, SIM_END_SERVER, SIM_MSG_CONNECT, 0, NULL, 0, from_proc, to_proc);
+    }
+    return conn;
+}
+
+void sim__net_send(struct sim_world *w,
+                   uint32_t conn,
+                   enum sim_end from_end,
+                   enum sim_msg_kind kind,
+                   uint64_t cmd,
+                   const uint8_t *payload,
+                   uint32_t len) {
+    struct sim_conn *c = &w->conns[conn];
+    SIM_ASSERT(c->used);
+    SIM_ASSERT(c->open[from_end]);
+    enum sim_end to_end = from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT;
+    uint32_t from = c->proc[from_end], to = c->proc[to_end];
+    if (to == SIM_NONE) { return; } /* the connect is being refused */
+    if (lost(w, from, to)) { return; }
+    enqueue(w, conn, to_end, kind, cmd, payload, len, from, to);
+}
+
+void sim__net_close(struct sim_world *w, uint32_t conn, enum sim_end end) {
+    struct sim_conn *c = &w->conns[conn];
+    SIM_ASSERT(c->used);
+    if (!c->open[end]) { return; }
+    c->open[end] = false;
+    end_unlink(w, conn, end);
+    enum sim_end other = end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT;
+    if (c->open[other]) {
+        enqueue(w, conn, other, SIM_MSG_CLOSE, 0, NULL, 0, c->proc[end], c->proc[other]);
+    } else {
+        /* A connect still in flight dies with the slot's generation. */
+        conn_release(w, conn);
+    }
+}
+
+void sim__net_proc_down(struct sim_world *w, uint32_t proc) {
+    struct sim_proc *p = &w->procs[proc];
+    while (p->conns != SIM_NONE) {
+        uint32_t id = p->conns;
+        sim__net_close(w, id >> 1, (enum sim_end)(id & 1));
+    }
+    uint32_t m = p->inbox_head;
+    while (m != SIM_NONE) {
+        uint32_t next = w->msgs[m].next;
+        sim__msg_free(w, m);
+        m = next;
+    }
+    p->inbox_head = p->inbox_tail = SIM_NONE;
+}
+
+/* ---------------------------------------------------------------- delivery */
+
+/* Returns the destination process of a message still worth delivering, or SIM_NONE. */
+static uint32_t destination(const struct sim_world *w, const struct sim_msg *msg) {
+    if (!sim__conn_live(w, msg->conn, msg->conn_gen)) { return SIM_NONE; }
+    const struct sim_conn *c = &w->conns[msg->conn];
+    if (msg->kind == SIM_MSG_CONNECT) {
+        return c->open[SIM_END_CLIENT] ? c->proc[SIM_END_SERVER] : SIM_NONE;
+    }
+    return c->open[msg->to_end] ? c->proc[msg->to_end] : SIM_NONE;
+}
+
+static void handle(struct sim_world *w, uint32_t m) {
+    struct sim_msg *msg = &w->msgs[m];
+    uint32_t conn = msg->conn;
+    struct sim_conn *c = &w->conns[conn];
+    switch (msg->kind) {
+    case SIM_MSG_CONNECT:
+        c->open[SIM_END_SERVER] = true;
+        end_link(w, conn, SIM_END_SERVER);
+        sim__net_send(w, conn, SIM_END_SERVER, SIM_MSG_ACCEPT, 0, NULL, 0);
+        sim__msg_free(w, m);
+        return;
+    case SIM_MSG_REFUSE:
+    case SIM_MSG_CLOSE: {
+        enum sim_end end = msg->to_end;
+        uint32_t gen = msg->conn_gen;
+        sim__dispatch(w, m);
+        sim__msg_free(w, m);
+        if (sim__conn_live(w, conn, gen)) { sim__net_close(w, conn, end); }
+        return;
+    }
+    case SIM_MSG_ACCEPT:
+    case SIM_MSG_CMD:
+    case SIM_MSG_REPLY:
+    case SIM_MSG_PUSH:
+        sim__dispatch(w, m);
+        sim__msg_free(w, m);
+        return;
+    }
+    SIM_UNREACHABLE();
+}
+
+void sim__net_deliver(struct sim_world *w, uint32_t m) {
+    struct sim_msg *msg = &w->msgs[m];
+    uint32_t to = destination(w, msg);
+    if (to == SIM_NONE) {
+        sim__msg_free(w, m);
+        return;
+    }
+    const struct sim_conn *c = &w->conns[msg->conn];
+    enum sim_end from_end = msg->to_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT;
+    if (sim__net_blocked(w, c->proc[from_end], to)) {
+        sim__msg_free(w, m);
+        return;
+    }
+    struct sim_proc *p = &w->procs[to];
+    if (!p->up) {
+        /* Only a connect can reach a dead process (its ends were all reset). */
+        SIM_ASSERT(msg->kind == SIM_MSG_CONNECT);
+        enqueue(w, msg->conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, NULL, 0, to,
+                c->proc[SIM_END_CLIENT]);
+        sim__msg_free(w, m);
+        return;
+    }
+    if (p->paused) {
+        msg->next = SIM_NONE;
+        if (p->inbox_tail == SIM_NONE) {
+            p->inbox_head = m;
+        } else {
+            w->msgs[p->inbox_tail].next = m;
+        }
+        p->inbox_tail = m;
+        return;
+    }
+    handle(w, m);
+}
+
+void sim__net_resume(struct sim_world *w, uint32_t proc) {
+    struct sim_proc *p = &w->procs[proc];
+    SIM_ASSERT(p->up);
+    SIM_ASSERT(!p->paused);
+    while (p->inbox_head != SIM_NONE && p->up && !p->paused) {
+        uint32_t m = p->inbox_head;
+        p->inbox_head = w->msgs[m].next;
+        if (p->inbox_head == SIM_NONE) { p->inbox_tail = SIM_NONE; }
+        if (destination(w, &w->msgs[m]) != proc) {
+            sim__msg_free(w, m);
+            continue;
+        }
+        handle(w, m);
+    }
+}
+
+/* ---------------------------------------------------------------- partitions */
+
+static uint8_t *set_bits(struct sim_world *w, uint32_t slot, const struct scn_set *set) {
+    uint8_t *bits = w->bitset_pool + (size_t)slot * w->bitset_bytes;
+    memset(bits, 0, w->bitset_bytes);
+    for (uint32_t i = 0; i < set->len; i++) {
+        uint32_t p = set->items[i].kind == SCN_PROC_NODE ? set->items[i].index
+                                                         : w->nodes_len + set->items[i].index;
+        SIM_ASSERT(p < w->procs_len);
+        bits[p / 8] |= (uint8_t)(1u << (p % 8));
+    }
+    return bits;
+}
+
+void sim__net_partition(struct sim_world *w,
+                        const struct scn_set *a,
+                        const struct scn_set *b,
+                        bool one_way) {
+    SIM_ASSERT(w->partitions_len < SIM_PARTITIONS_MAX); /* more cuts at once than supported */
+    uint32_t i = w->partitions_len++;
+    w->partitions[i].a = set_bits(w, 2 * i, a);
+    w->partitions[i].b = b->len > 0 ? set_bits(w, 2 * i + 1, b) : NULL;
+    w->partitions[i].one_way = one_way;
+}
+
+void sim__net_heal(struct sim_world *w) {
+    w->partitions_len = 0;
+}
