@@ -322,6 +322,16 @@ static int parse_record(const struct reader *r,
     return 0;
 }
 
+int rep__event_parse(const char *path, uint32_t line, const struct rep__json_obj *obj,
+                     struct rep_log *log, char *err, size_t errlen) {
+    struct reader r = {path, line, err, errlen};
+    return parse_record(&r, obj, log);
+}
+
+bool rep__json_is_header(const struct rep__json_obj *obj) {
+    return rep__json_get(obj, "seq") == NULL && is_header(obj);
+}
+
 int rep_log_read_json(const char *path, struct rep_log *log, char *err, size_t errlen) {
     struct reader r = {path, 0, err, errlen};
     FILE *f = fopen(path, "r");
@@ -330,19 +340,24 @@ int rep_log_read_json(const char *path, struct rep_log *log, char *err, size_t e
         return -1;
     }
     struct rep__json_obj *obj = malloc(sizeof(*obj));
-    char *line = malloc(EVENT_LINE_MAX + 2);
+    char *line = malloc(REP__JSON_LINE_MAX + 2);
     int rc = -1;
     if (obj == NULL || line == NULL) {
         snprintf(err, errlen, "%s:0:0: out of memory", path);
         goto done;
     }
     for (;;) {
-        if (fgets(line, EVENT_LINE_MAX + 2, f) == NULL) { break; }
+        if (fgets(line, REP__JSON_LINE_MAX + 2, f) == NULL) { break; }
         r.line++;
         size_t n = strlen(line);
         if (n > 0 && line[n - 1] == '\n') {
             line[--n] = '\0';
         } else if (!feof(f)) {
+            bad(&r, REP__JSON_LINE_MAX + 1, "line longer than 64 KiB", NULL);
+            goto done;
+        }
+        /* Only run-file header records (runfile.h) may be longer than an event line. */
+        if (n > EVENT_LINE_MAX && strncmp(line, "{\"kind\":", 8) != 0) {
             bad(&r, EVENT_LINE_MAX + 1, "line longer than 4 KiB", NULL);
             goto done;
         }
@@ -356,7 +371,7 @@ int rep_log_read_json(const char *path, struct rep_log *log, char *err, size_t e
             bad(&r, col, msg, NULL);
             goto done;
         }
-        if (rep__json_get(obj, "seq") == NULL && is_header(obj)) { continue; }
+        if (rep__json_is_header(obj)) { continue; }
         if (parse_record(&r, obj, log) < 0) { goto done; }
     }
     if (ferror(f)) {

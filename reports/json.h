@@ -65,4 +65,14 @@ int rep__json_str(char *buf, size_t cap, size_t *pos, const char *s);
 int rep__json_cat(char *buf, size_t cap, size_t *pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Reads one event record (event.h's JSON form) from a parsed line and
+ * appends it to log; seq must equal log->len. Returns 0, or -1 with
+ * "path:line:col: message" in err. */
+struct rep_log;
+int rep__event_parse(const char *path, uint32_t line, const struct rep__json_obj *obj,
+                     struct rep_log *log, char *err, size_t errlen);
+
+/* Whether a parsed line is one of runfile.h's header records. */
+bool rep__json_is_header(const struct rep__json_obj *obj);
+
 #endif

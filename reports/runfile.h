@@ -28,7 +28,8 @@
 #include "reports/run.h"
 #include "scenarios/scenario.h"
 
-/* A run read back from a file, with the scenario it needs. */
+/* A run read back from a file, with the scenario it needs. run.scn points
+ * into this struct, so it must stay where it was read. */
 struct rep_run_file {
     struct scn scn;
     struct rep_run run;
