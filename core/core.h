@@ -65,6 +65,8 @@ struct core_limits {
     uint32_t outputs_max;          /* outputs produced by one core_step() */
     uint32_t arena_bytes;          /* bytes of output strings and replies per step */
     uint32_t config_bytes_max;     /* size of the config file text */
+    uint32_t info_cache_bytes;     /* INFO text kept per master/replica for SENTINEL
+                                      INFO-CACHE (longer is cut); 0 = keep none */
 };
 
 /* Limits for a small deployment (16 masters, 64 replicas each, 16 sentinels). */

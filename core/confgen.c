@@ -1,0 +1,141 @@
+/* confgen.c: "flush config": the sentinel lines of §16.3 and the rewrite.
+ *
+ * Method: mirrors rewriteConfigSentinelOption() and sentinelFlushConfig().
+ * We generate the `sentinel ...` lines in upstream's order, let the pure
+ * rewrite engine (core/conf.c) merge them into the current file text, and
+ * hand the whole new text to the driver in a PERSIST output, followed by
+ * upstream's log line. Values are written raw like upstream does, except
+ * announce-ip which upstream quotes.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/conf.h"
+#include "core/internal.h"
+
+static void master_lines(struct core_sentinel *s, struct core__buf *b, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    struct core__inst *mi = core__minst(s, m);
+    const char *n = mi->name;
+    struct core__addr cur = core__current_master_addr(s, mslot);
+    core__buf_appendf(b, "sentinel monitor %s %s %u %lld\n", n, core__announce_ip(&cur), cur.port,
+                      (long long)m->quorum);
+    if (mi->down_after_period != 30000) {
+        core__buf_appendf(b, "sentinel down-after-milliseconds %s %lld\n", n,
+                          (long long)mi->down_after_period);
+    }
+    if (m->failover_timeout != 180000) {
+        core__buf_appendf(b, "sentinel failover-timeout %s %lld\n", n,
+                          (long long)m->failover_timeout);
+    }
+    if (m->parallel_syncs != 1) {
+        core__buf_appendf(b, "sentinel parallel-syncs %s %lld\n", n, (long long)m->parallel_syncs);
+    }
+    if (m->notification_script[0] != '\0') {
+        core__buf_appendf(b, "sentinel notification-script %s %s\n", n, m->notification_script);
+    }
+    if (m->client_reconfig_script[0] != '\0') {
+        core__buf_appendf(b, "sentinel client-reconfig-script %s %s\n", n,
+                          m->client_reconfig_script);
+    }
+    if (m->has_auth_pass) { core__buf_appendf(b, "sentinel auth-pass %s %s\n", n, m->auth_pass); }
+    if (m->has_auth_user) { core__buf_appendf(b, "sentinel auth-user %s %s\n", n, m->auth_user); }
+    if (m->master_reboot_down_after_period != 0) {
+        core__buf_appendf(b, "sentinel master-reboot-down-after-period %s %lld\n", n,
+                          (long long)m->master_reboot_down_after_period);
+    }
+    core__buf_appendf(b, "sentinel config-epoch %s %llu\n", n, (unsigned long long)m->config_epoch);
+    core__buf_appendf(b, "sentinel leader-epoch %s %llu\n", n, (unsigned long long)m->leader_epoch);
+    for (uint32_t k = 0; k < m->nreplicas; k++) {
+        const struct core__addr *a = &core__inst(s, m->replicas[k])->addr;
+        if (core__addr_equal(a, &cur)) { a = &mi->addr; }
+        core__buf_appendf(b, "sentinel known-replica %s %s %u\n", n, core__announce_ip(a), a->port);
+    }
+    for (uint32_t k = 0; k < m->nsentinels; k++) {
+        struct core__inst *ri = core__inst(s, m->sentinels[k]);
+        if (ri->runid[0] == '\0') { continue; }
+        core__buf_appendf(b, "sentinel known-sentinel %s %s %u %s\n", n,
+                          core__announce_ip(&ri->addr), ri->addr.port, ri->runid);
+    }
+    for (uint32_t k = 0; k < m->nrenames; k++) {
+        core__buf_appendf(b, "sentinel rename-command %s %s %s\n", n, m->renames[k].from,
+                          m->renames[k].to);
+    }
+}
+
+/* Writes the `sentinel` lines of §16.3 "What" into out[0..cap). */
+int core__config_generate(struct core_sentinel *s, char *out, size_t cap, size_t *len) {
+    struct core__buf b;
+    CORE_ASSERT(out != NULL);
+    CORE_ASSERT(len != NULL);
+    core__buf_init(&b, out, cap);
+    core__buf_appendf(&b, "sentinel myid %s\n", s->myid);
+    if (s->deny_scripts_reconfig != true || s->keep_deny_line) {
+        core__buf_appendf(&b, "sentinel deny-scripts-reconfig %s\n",
+                          s->deny_scripts_reconfig ? "yes" : "no");
+    }
+    if (s->resolve_hostnames || s->keep_resolve_line) {
+        core__buf_appendf(&b, "sentinel resolve-hostnames %s\n",
+                          s->resolve_hostnames ? "yes" : "no");
+    }
+    if (s->announce_hostnames || s->keep_announce_hn_line) {
+        core__buf_appendf(&b, "sentinel announce-hostnames %s\n",
+                          s->announce_hostnames ? "yes" : "no");
+    }
+    for (uint32_t k = 0; k < s->nmasters; k++) {
+        master_lines(s, &b, s->order[k]);
+    }
+    core__buf_appendf(&b, "sentinel current-epoch %llu\n", (unsigned long long)s->current_epoch);
+    if (s->announce_ip[0] != '\0') {
+        core__buf_puts(&b, "sentinel announce-ip ");
+        core__conf_put_repr(&b, s->announce_ip, strlen(s->announce_ip));
+        core__buf_putc(&b, '\n');
+    }
+    if (s->announce_port != 0) {
+        core__buf_appendf(&b, "sentinel announce-port %u\n", s->announce_port);
+    }
+    if (s->sentinel_user[0] != '\0') {
+        core__buf_appendf(&b, "sentinel sentinel-user %s\n", s->sentinel_user);
+    }
+    if (s->sentinel_pass[0] != '\0') {
+        core__buf_appendf(&b, "sentinel sentinel-pass %s\n", s->sentinel_pass);
+    }
+    *len = b.len;
+    return b.overflow ? CORE_E_LIMIT : CORE_OK;
+}
+
+/* Mirrors sentinelFlushConfig(). Returns 0, or -1 if the text outgrew
+ * config_bytes_max (reported like a failed write). */
+int core__flush_config_rc(struct core_sentinel *s) {
+    size_t gen_len = 0, cap = s->lim.config_bytes_max;
+    struct core__buf out;
+    CORE_ASSERT(s->conf != NULL);
+    CORE_ASSERT(s->conf_scratch != NULL);
+    int rc = core__config_generate(s, s->conf_scratch, cap, &gen_len);
+    core__buf_init(&out, s->conf_out, cap);
+    if (rc == CORE_OK) {
+        rc = core__conf_rewrite(s->conf, s->conf_len, s->conf_scratch, gen_len, &out);
+    }
+    if (rc != CORE_OK) {
+        core__out_log(s, CORE_LEVEL_WARNING,
+                      "WARNING: Sentinel was not able to save the new configuration on disk!!!: "
+                      "%s",
+                      "File too large");
+        return -1;
+    }
+    memcpy(s->conf, out.data, out.len);
+    s->conf_len = out.len;
+    struct core_output *o = core__out_push(s, CORE_OUT_PERSIST);
+    o->text = core__arena_strndup(s, s->conf, s->conf_len);
+    o->text_len = s->conf_len;
+    core__out_log(s, CORE_LEVEL_NOTICE, "Sentinel new configuration saved on disk");
+    return 0;
+}
+
+void core__flush_config(struct core_sentinel *s) {
+    CORE_ASSERT(s != NULL);
+    CORE_ASSERT(s->started || s->myid[0] != '\0');
+    (void)core__flush_config_rc(s);
+}

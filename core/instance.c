@@ -1,0 +1,435 @@
+/* instance.c: creating, finding, releasing and resetting instance records.
+ *
+ * Method: mirrors upstream's createSentinelRedisInstance(),
+ * releaseSentinelRedisInstance(), sentinelResetMaster() and
+ * sentinelResetMasterAndChangeAddress(). Records live in one table and are
+ * found by linear scans in table order, which is also the deterministic
+ * iteration order the spec asks for (§0). Per-master tables are arrays of
+ * record indexes kept in insertion order; removal shifts them down.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+/* ---------------------------------------------------------------- addresses */
+
+static bool ipv4_literal(const char *p, const char *end) {
+    int parts = 0;
+    CORE_ASSERT(p <= end);
+    while (p < end) {
+        int digits = 0, val = 0;
+        while (p < end && *p >= '0' && *p <= '9') {
+            val = val * 10 + (*p - '0');
+            if (++digits > 3 || val > 255) { return false; }
+            p++;
+        }
+        if (digits == 0 || (digits > 1 && p[-digits] == '0')) { return false; }
+        parts++;
+        if (p < end && (*p != '.' || parts == 4)) { return false; }
+        if (p < end) { p++; }
+        if (p == end && end[-1] == '.') { return false; }
+    }
+    return parts == 4;
+}
+
+static bool ipv6_literal(const char *ip, size_t len) {
+    int groups = 0, digits = 0;
+    bool dcolon = false;
+    CORE_ASSERT(ip != NULL);
+    if (len < 2) { return false; }
+    for (size_t i = 0; i < len; i++) {
+        char c = ip[i];
+        if (c == ':') {
+            if (i + 1 < len && ip[i + 1] == ':') {
+                if (dcolon) { return false; }
+                dcolon = true;
+                if (digits > 0) { groups++; }
+                digits = 0;
+                i++;
+                continue;
+            }
+            if (digits == 0 || i + 1 == len) { return false; }
+            groups++;
+            digits = 0;
+        } else if (c == '.') {
+            /* An embedded IPv4 tail counts as two groups. */
+            size_t start = i - (size_t)digits;
+            if (!ipv4_literal(ip + start, ip + len)) { return false; }
+            return dcolon ? groups + 2 <= 7 : groups + 2 == 8;
+        } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+            if (++digits > 4) { return false; }
+        } else {
+            return false;
+        }
+    }
+    if (digits > 0) { groups++; }
+    return dcolon ? groups <= 7 : groups == 8;
+}
+
+bool core__ip_literal(const char *ip) {
+    CORE_ASSERT(ip != NULL);
+    size_t len = strlen(ip);
+    CORE_ASSERT(len < 4096);
+    if (strchr(ip, ':') != NULL) { return ipv6_literal(ip, len); }
+    return len > 0 && ipv4_literal(ip, ip + len);
+}
+
+bool core__addr_equal(const struct core__addr *a, const struct core__addr *b) {
+    CORE_ASSERT(a != NULL);
+    CORE_ASSERT(b != NULL);
+    return a->port == b->port && core__strcasecmp(a->ip, b->ip) == 0;
+}
+
+/* Mirrors sentinelAddrEqualsHostname(): we keep the host as given, so the
+ * resolved and the unresolved comparisons are the same string compare. */
+bool core__addr_equals_host(struct core_sentinel *s, const struct core__addr *a, const char *h) {
+    CORE_ASSERT(s != NULL);
+    CORE_ASSERT(a != NULL);
+    if (h == NULL) { return false; }
+    return core__strcasecmp(a->ip, h) == 0;
+}
+
+static int check_addr(struct core_sentinel *s, const char *ip, int64_t port, const char **err) {
+    CORE_ASSERT(ip != NULL);
+    CORE_ASSERT(err != NULL);
+    if (port < 0 || port > 65535) {
+        *err = "Invalid port number.";
+        return CORE_E_CONFIG;
+    }
+    if (strlen(ip) >= CORE_IP_MAX || (!s->resolve_hostnames && !core__ip_literal(ip)) ||
+        ip[0] == '\0') {
+        *err = "Can't resolve instance hostname.";
+        return CORE_E_CONFIG;
+    }
+    return CORE_OK;
+}
+
+/* ---------------------------------------------------------------- creation */
+
+static uint32_t new_inst(
+    struct core_sentinel *s, uint32_t flags, uint32_t mslot, const char *ip, int64_t port) {
+    uint32_t i;
+    for (i = 0; i < s->insts_max && s->insts[i].in_use; i++) {}
+    CORE_ASSERT(i < s->insts_max);
+    CORE_ASSERT(mslot < s->lim.masters_max);
+    struct core__inst *ri = &s->insts[i];
+    memset(ri, 0, sizeof(*ri));
+    ri->in_use = true;
+    ri->flags = flags;
+    ri->master = mslot;
+    ri->link = core__link_new(s);
+    ri->born_seq = s->cmd_seq;
+    snprintf(ri->addr.ip, sizeof(ri->addr.ip), "%s", ip);
+    ri->addr.port = (uint16_t)port;
+    ri->last_pub_time = s->now;
+    ri->last_hello_time = s->now;
+    ri->last_master_down_reply_time = s->now;
+    ri->down_after_period = s->t.default_down_after;
+    ri->role_reported = flags & (CORE__F_MASTER | CORE__F_SLAVE);
+    ri->role_reported_time = s->now;
+    ri->slave_conf_change_time = s->now;
+    ri->slave_priority = 100;
+    ri->replica_announced = 1;
+    return i;
+}
+
+uint32_t core__master_by_name(struct core_sentinel *s, const char *name, size_t len) {
+    CORE_ASSERT(name != NULL);
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
+    for (uint32_t k = 0; k < s->nmasters; k++) {
+        struct core__inst *ri = core__minst(s, &s->masters[s->order[k]]);
+        if (strlen(ri->name) == len && memcmp(ri->name, name, len) == 0) { return s->order[k]; }
+    }
+    return CORE__NONE;
+}
+
+int core__create_master(struct core_sentinel *s,
+                        const char *name,
+                        const char *ip,
+                        int64_t port,
+                        int64_t quorum,
+                        uint32_t *out,
+                        const char **err) {
+    CORE_ASSERT(quorum > 0);
+    CORE_ASSERT(out != NULL);
+    int rc = check_addr(s, ip, port, err);
+    if (rc != CORE_OK) { return rc; }
+    if (core__master_by_name(s, name, strlen(name)) != CORE__NONE) {
+        *err = "Duplicate master name.";
+        return CORE_E_CONFIG;
+    }
+    if (strlen(name) >= CORE_NAME_MAX || s->nmasters == s->lim.masters_max) {
+        *err = "Too many masters or master name too long (sentsim limit).";
+        return CORE_E_LIMIT;
+    }
+    uint32_t m;
+    for (m = 0; m < s->lim.masters_max && s->masters[m].in_use; m++) {}
+    CORE_ASSERT(m < s->lim.masters_max);
+    struct core__master *mr = &s->masters[m];
+    uint32_t *pool = s->index_pool + (size_t)m * (s->lim.replicas_max + s->lim.sentinels_max);
+    memset(mr, 0, sizeof(*mr));
+    mr->in_use = true;
+    mr->replicas = pool;
+    mr->sentinels = pool + s->lim.replicas_max;
+    mr->quorum = quorum;
+    mr->parallel_syncs = 1;
+    mr->failover_timeout = s->t.default_failover_timeout;
+    mr->promoted = CORE__NONE;
+    mr->inst = new_inst(s, CORE__F_MASTER, m, ip, port);
+    snprintf(s->insts[mr->inst].name, CORE_NAME_MAX, "%s", name);
+    s->order[s->nmasters++] = m;
+    *out = m;
+    return CORE_OK;
+}
+
+static void replica_name(char *buf, size_t cap, const char *ip, int64_t port) {
+    CORE_ASSERT(cap >= CORE_NAME_MAX);
+    CORE_ASSERT(port >= 0 && port <= 65535);
+    snprintf(buf, cap, strchr(ip, ':') != NULL ? "[%s]:%lld" : "%s:%lld", ip, (long long)port);
+}
+
+uint32_t core__replica_lookup(struct core_sentinel *s,
+                              uint32_t mslot,
+                              const char *ip,
+                              int64_t port) {
+    char key[CORE_NAME_MAX];
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    CORE_ASSERT(ip != NULL);
+    if (port < 0 || port > 65535 || strlen(ip) >= CORE_IP_MAX) { return CORE__NONE; }
+    replica_name(key, sizeof(key), ip, port);
+    for (uint32_t k = 0; k < m->nreplicas; k++) {
+        if (strcmp(core__inst(s, m->replicas[k])->name, key) == 0) { return m->replicas[k]; }
+    }
+    return CORE__NONE;
+}
+
+int core__create_replica(struct core_sentinel *s,
+                         uint32_t mslot,
+                         const char *ip,
+                         int64_t port,
+                         uint32_t *out,
+                         const char **err) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    CORE_ASSERT(out != NULL);
+    int rc = check_addr(s, ip, port, err);
+    if (rc != CORE_OK) { return rc; }
+    if (core__replica_lookup(s, mslot, ip, port) != CORE__NONE) {
+        *err = "Duplicate hostname and port for replica.";
+        return CORE_E_CONFIG;
+    }
+    if (m->nreplicas == s->lim.replicas_max) {
+        *err = "Too many replicas for this master (sentsim limit).";
+        return CORE_E_LIMIT;
+    }
+    uint32_t i = new_inst(s, CORE__F_SLAVE, mslot, ip, port);
+    replica_name(s->insts[i].name, CORE_NAME_MAX, ip, port);
+    s->insts[i].down_after_period = core__minst(s, m)->down_after_period;
+    m->replicas[m->nreplicas++] = i;
+    *out = i;
+    return CORE_OK;
+}
+
+uint32_t core__sentinel_lookup(
+    struct core_sentinel *s, uint32_t mslot, const char *ip, int64_t port, const char *runid) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    CORE_ASSERT(ip != NULL || runid != NULL);
+    for (uint32_t k = 0; k < m->nsentinels; k++) {
+        struct core__inst *ri = core__inst(s, m->sentinels[k]);
+        if (runid != NULL && ri->runid[0] == '\0') { continue; }
+        if (runid != NULL && strcmp(ri->runid, runid) != 0) { continue; }
+        if (ip != NULL && (ri->addr.port != port || core__strcasecmp(ri->addr.ip, ip) != 0)) {
+            continue;
+        }
+        return m->sentinels[k];
+    }
+    return CORE__NONE;
+}
+
+int core__create_sentinel(struct core_sentinel *s,
+                          uint32_t mslot,
+                          const char *runid,
+                          const char *ip,
+                          int64_t port,
+                          uint32_t *out,
+                          const char **err) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    CORE_ASSERT(runid != NULL);
+    int rc = check_addr(s, ip, port, err);
+    if (rc != CORE_OK) { return rc; }
+    for (uint32_t k = 0; k < m->nsentinels; k++) {
+        if (strcmp(core__inst(s, m->sentinels[k])->name, runid) == 0) {
+            *err = "Duplicate runid for sentinel.";
+            return CORE_E_CONFIG;
+        }
+    }
+    if (m->nsentinels == s->lim.sentinels_max || strlen(runid) >= CORE_NAME_MAX) {
+        *err = "Too many sentinels for this master (sentsim limit).";
+        return CORE_E_LIMIT;
+    }
+    uint32_t i = new_inst(s, CORE__F_SENTINEL, mslot, ip, port);
+    snprintf(s->insts[i].name, CORE_NAME_MAX, "%s", runid);
+    s->insts[i].down_after_period = core__minst(s, m)->down_after_period;
+    m->sentinels[m->nsentinels++] = i;
+    *out = i;
+    return CORE_OK;
+}
+
+/* ---------------------------------------------------------------- release */
+
+static void release_inst(struct core_sentinel *s, uint32_t inst) {
+    struct core__inst *ri = core__inst(s, inst);
+    CORE_ASSERT(ri->flags & CORE__F_KINDS);
+    if ((ri->flags & CORE__F_SLAVE) && (ri->flags & CORE__F_PROMOTED)) {
+        struct core__master *m = core__master_of(s, inst);
+        if (m->promoted == inst) { m->promoted = CORE__NONE; }
+    }
+    core__link_release(s, ri->link);
+    ri->in_use = false;
+    CORE_ASSERT(!s->insts[inst].in_use);
+}
+
+void core__release_replicas(struct core_sentinel *s, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    for (uint32_t k = 0; k < m->nreplicas; k++) {
+        release_inst(s, m->replicas[k]);
+    }
+    m->nreplicas = 0;
+    CORE_ASSERT(m->promoted == CORE__NONE);
+}
+
+void core__release_sentinel_at(struct core_sentinel *s, uint32_t mslot, uint32_t pos) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    CORE_ASSERT(pos < m->nsentinels);
+    release_inst(s, m->sentinels[pos]);
+    memmove(&m->sentinels[pos], &m->sentinels[pos + 1],
+            (m->nsentinels - pos - 1) * sizeof(m->sentinels[0]));
+    m->nsentinels--;
+}
+
+void core__remove_master(struct core_sentinel *s, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    core__release_replicas(s, mslot);
+    while (m->nsentinels > 0) {
+        core__release_sentinel_at(s, mslot, m->nsentinels - 1);
+    }
+    release_inst(s, m->inst);
+    m->in_use = false;
+    uint32_t k;
+    for (k = 0; k < s->nmasters && s->order[k] != mslot; k++) {}
+    CORE_ASSERT(k < s->nmasters);
+    memmove(&s->order[k], &s->order[k + 1], (s->nmasters - k - 1) * sizeof(s->order[0]));
+    s->nmasters--;
+}
+
+/* Mirrors sentinelTryConnectionSharing(). */
+bool core__try_link_sharing(struct core_sentinel *s, uint32_t inst) {
+    struct core__inst *ri = core__inst(s, inst);
+    CORE_ASSERT(ri->flags & CORE__F_SENTINEL);
+    if (ri->runid[0] == '\0') { return false; }
+    if (core__link_of(s, inst)->refcount > 1) { return false; }
+    for (uint32_t k = 0; k < s->nmasters; k++) {
+        uint32_t mslot = s->order[k];
+        if (mslot == ri->master) { continue; }
+        uint32_t match = core__sentinel_lookup(s, mslot, NULL, 0, ri->runid);
+        if (match == CORE__NONE || match == inst) { continue; }
+        core__link_release(s, ri->link);
+        ri->link = s->insts[match].link;
+        core__link_of(s, inst)->refcount++;
+        return true;
+    }
+    return false;
+}
+
+/* Mirrors sentinelGetCurrentMasterAddress(). */
+struct core__addr core__current_master_addr(struct core_sentinel *s, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    struct core__inst *mi = core__minst(s, m);
+    if ((mi->flags & CORE__F_FAILOVER_IN_PROGRESS) && m->promoted != CORE__NONE &&
+        m->failover_state >= CORE__FO_RECONF_SLAVES) {
+        return core__inst(s, m->promoted)->addr;
+    }
+    return mi->addr;
+}
+
+/* Mirrors sentinelRedisInstanceNoDownFor(). */
+bool core__no_down_for(struct core_sentinel *s, uint32_t inst, int64_t ms) {
+    struct core__inst *ri = core__inst(s, inst);
+    CORE_ASSERT(ms >= 0);
+    int64_t most_recent = ri->s_down_since_time;
+    if (ri->o_down_since_time > most_recent) { most_recent = ri->o_down_since_time; }
+    return most_recent == 0 || s->now - most_recent > ms;
+}
+
+/* ---------------------------------------------------------------- reset */
+
+/* Mirrors sentinelResetMaster(): see spec §11.1 for what is kept. */
+void core__reset_master(struct core_sentinel *s, uint32_t mslot, bool keep_sentinels) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    core__release_replicas(s, mslot);
+    while (!keep_sentinels && m->nsentinels > 0) {
+        core__release_sentinel_at(s, mslot, m->nsentinels - 1);
+    }
+    struct core__inst *mi = core__minst(s, m);
+    core__link_close(s, mi->link, false);
+    core__link_close(s, mi->link, true);
+    mi->flags &= CORE__F_MASTER;
+    m->leader[0] = '\0';
+    m->failover_state = CORE__FO_NONE;
+    m->failover_state_change_time = 0;
+    m->failover_start_time = 0;
+    m->promoted = CORE__NONE;
+    mi->runid[0] = '\0';
+    mi->has_slave_master_host = false;
+    struct core__link *l = core__link_of(s, m->inst);
+    l->act_ping_time = s->now;
+    l->last_ping_time = 0;
+    l->last_avail_time = s->now;
+    l->last_pong_time = s->now;
+    mi->role_reported_time = s->now;
+    mi->role_reported = CORE__F_MASTER;
+}
+
+/* Mirrors sentinelResetMasterAndChangeAddress(). */
+int core__reset_master_and_change_address(struct core_sentinel *s,
+                                          uint32_t mslot,
+                                          const char *ip,
+                                          uint16_t port) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    const char *err = NULL;
+    if (check_addr(s, ip, port, &err) != CORE_OK) { return -1; }
+    struct core__addr newaddr, *list = core__arena_alloc(s, (m->nreplicas + 1) * sizeof(*list));
+    uint32_t n = 0;
+    snprintf(newaddr.ip, sizeof(newaddr.ip), "%s", ip);
+    newaddr.port = port;
+    for (uint32_t k = 0; k < m->nreplicas; k++) {
+        struct core__inst *r = core__inst(s, m->replicas[k]);
+        if (!core__addr_equal(&r->addr, &newaddr)) { list[n++] = r->addr; }
+    }
+    struct core__inst *mi = core__minst(s, m);
+    if (!core__addr_equal(&newaddr, &mi->addr)) { list[n++] = mi->addr; }
+    core__reset_master(s, mslot, true);
+    mi->addr = newaddr;
+    mi->o_down_since_time = 0;
+    mi->s_down_since_time = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t r;
+        if (core__create_replica(s, mslot, list[k].ip, list[k].port, &r, &err) == CORE_OK) {
+            core__event_at(s, CORE_LEVEL_NOTICE, "+slave", r);
+        }
+    }
+    core__flush_config(s);
+    return 0;
+}

@@ -1,0 +1,125 @@
+/* periodic.c: the INFO / PING / hello schedule and the PING reply rules.
+ *
+ * Method: mirrors sentinelSendPeriodicCommands(), sentinelSendHello(),
+ * sentinelPingReplyCallback() and sentinelPublishReplyCallback() (spec §5).
+ * There is deliberately no "already outstanding" check: an unanswered INFO
+ * or hello is re-sent every tick until the pending-commands cap, as in 7.0.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/hello.h"
+#include "core/internal.h"
+
+/* Mirrors sentinelSendHello(); false if nothing could be sent. */
+static bool send_hello(struct core_sentinel *s, uint32_t inst) {
+    struct core__inst *ri = core__inst(s, inst);
+    struct core__link *l = core__link_of(s, inst);
+    if (l->disconnected) { return false; }
+    const char *ip = s->announce_ip[0] != '\0' ? s->announce_ip : l->local_ip;
+    if (ip[0] == '\0') { return false; }
+    struct core__master *m = core__master_of(s, inst);
+    struct core__inst *mi = core__minst(s, m);
+    struct core__addr maddr = core__current_master_addr(s, ri->master);
+    char payload[CORE__HELLO_MAX + 64];
+    int n = snprintf(payload, sizeof(payload), "%s,%u,%s,%llu,%s,%s,%u,%llu", ip,
+                     s->announce_port != 0 ? s->announce_port : s->port, s->myid,
+                     (unsigned long long)s->current_epoch, mi->name, core__announce_ip(&maddr),
+                     maddr.port, (unsigned long long)m->config_epoch);
+    CORE_ASSERT(n > 0);
+    CORE_ASSERT((size_t)n < sizeof(payload));
+    const char *argv[] = {"PUBLISH", CORE__HELLO_CHANNEL, payload};
+    return core__send(s, inst, CORE__CK_PUBLISH, false, 3, argv);
+}
+
+static int64_t info_period_of(struct core_sentinel *s, uint32_t inst) {
+    struct core__inst *ri = core__inst(s, inst);
+    CORE_ASSERT(ri->flags & (CORE__F_MASTER | CORE__F_SLAVE));
+    if (ri->flags & CORE__F_SLAVE) {
+        struct core__inst *mi = core__minst(s, core__master_of(s, inst));
+        if ((mi->flags & (CORE__F_O_DOWN | CORE__F_FAILOVER_IN_PROGRESS)) ||
+            ri->master_link_down_time != 0) {
+            return 1000;
+        }
+    }
+    CORE_ASSERT(s->t.info_period > 0);
+    return s->t.info_period;
+}
+
+/* Mirrors sentinelSendPeriodicCommands() (spec §5.1). */
+void core__send_periodic(struct core_sentinel *s, uint32_t inst) {
+    struct core__inst *ri = core__inst(s, inst);
+    struct core__link *l = core__link_of(s, inst);
+    if (l->disconnected) { return; }
+    if (l->pending_commands >= (int32_t)(CORE__PENDING_MAX * l->refcount)) { return; }
+    int64_t ping_period =
+        ri->down_after_period < s->t.ping_period ? ri->down_after_period : s->t.ping_period;
+    CORE_ASSERT(ping_period > 0);
+    if (!(ri->flags & CORE__F_SENTINEL) &&
+        (ri->info_refresh == 0 || s->now - ri->info_refresh > info_period_of(s, inst))) {
+        static const char *const argv[] = {"INFO"};
+        core__send(s, inst, CORE__CK_INFO, false, 1, argv);
+    }
+    if (s->now - l->last_pong_time > ping_period && s->now - l->last_ping_time > ping_period / 2) {
+        core__send_ping(s, inst);
+    }
+    if (s->now - ri->last_pub_time > s->t.publish_period) { send_hello(s, inst); }
+}
+
+static void force_hello_one(struct core_sentinel *s, uint32_t inst) {
+    struct core__inst *ri = core__inst(s, inst);
+    CORE_ASSERT(s->t.publish_period > 0);
+    if (ri->last_pub_time >= s->t.publish_period + 1) {
+        ri->last_pub_time -= s->t.publish_period + 1;
+    }
+}
+
+/* Mirrors sentinelForceHelloUpdateForMaster(). */
+void core__force_hello(struct core_sentinel *s, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->in_use);
+    force_hello_one(s, m->inst);
+    for (uint32_t k = 0; k < m->nsentinels; k++) {
+        force_hello_one(s, m->sentinels[k]);
+    }
+    for (uint32_t k = 0; k < m->nreplicas; k++) {
+        force_hello_one(s, m->replicas[k]);
+    }
+}
+
+static bool starts_with(const struct core_reply *r, const char *prefix) {
+    size_t n = strlen(prefix);
+    CORE_ASSERT(n > 0);
+    return r->str != NULL && r->len >= n && memcmp(r->str, prefix, n) == 0;
+}
+
+/* Mirrors sentinelPingReplyCallback() (spec §5.2). */
+void core__on_ping_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r) {
+    struct core__inst *ri = core__inst(s, inst);
+    struct core__link *l = core__link_of(s, inst);
+    if (r->type == CORE_REPLY_STATUS || r->type == CORE_REPLY_ERROR) {
+        if (starts_with(r, "PONG") || starts_with(r, "LOADING") || starts_with(r, "MASTERDOWN")) {
+            l->last_avail_time = s->now;
+            l->act_ping_time = 0;
+            if ((ri->flags & CORE__F_MASTER_REBOOT) && starts_with(r, "PONG")) {
+                ri->flags &= ~CORE__F_MASTER_REBOOT;
+            }
+        } else if (starts_with(r, "BUSY") && (ri->flags & CORE__F_S_DOWN) &&
+                   !(ri->flags & CORE__F_SCRIPT_KILL_SENT)) {
+            static const char *const argv[] = {"SCRIPT", "KILL"};
+            core__send(s, inst, CORE__CK_DISCARD, false, 2, argv);
+            ri->flags |= CORE__F_SCRIPT_KILL_SENT;
+        }
+    }
+    l->last_pong_time = s->now;
+    CORE_ASSERT(l->last_pong_time == s->now);
+}
+
+/* Mirrors sentinelPublishReplyCallback(): only a non-error reply counts. */
+void core__on_publish_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r) {
+    struct core__inst *ri = core__inst(s, inst);
+    CORE_ASSERT(r != NULL);
+    if (r->type != CORE_REPLY_ERROR) { ri->last_pub_time = s->now; }
+}
