@@ -35,12 +35,16 @@ static bool match_class(const struct glob *g, size_t *pi, char c) {
             i++;
             hit = hit || g->p[i] == c; /* Redis compares escaped class bytes exactly */
         } else if (i + 2 < g->pn && g->p[i + 1] == '-') {
-            char lo = fold(g, g->p[i]), hi = fold(g, g->p[i + 2]);
+            /* Bounds are ordered before folding, as in Redis, so with nocase
+             * a range like [C-a] folds to the empty c..a. */
+            char lo = g->p[i], hi = g->p[i + 2];
             if (lo > hi) {
                 char t = lo;
                 lo = hi;
                 hi = t;
             }
+            lo = fold(g, lo);
+            hi = fold(g, hi);
             char x = fold(g, c);
             hit = hit || (x >= lo && x <= hi);
             i += 2;

@@ -60,6 +60,8 @@ static void test_glob_table(void **state) {
         {"h[A-C]x", "hbx", true, true},
         {"h[\\B]x", "hbx", true, false}, /* escaped class byte: exact */
         {"h[B]x", "hbx", true, true},
+        {"h[C-a]x", "hDx", false, true},
+        {"h[C-a]x", "hDx", true, false}, /* bounds ordered, then folded: c..a is empty */
         {"__sentinel__:*", "__sentinel__:hello", false, true},
         {"*-master", "+switch-master", false, true},
         {"*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false,
