@@ -41,26 +41,28 @@ int sim__net_init(struct sim_world *w) {
     if (w->conns == NULL || w->msgs == NULL || w->chunks == NULL || w->bitset_pool == NULL) {
         return -1;
     }
-    for (uint32_t i = 0; i < w->conns_cap; i++) {
-        w->conns[i].next[0] = i + 1 < w->conns_cap ? i + 1 : SIM_NONE;
-    }
-    w->conn_free = 0;
-    for (uint32_t i = 0; i < w->msgs_cap; i++) {
-        w->msgs[i].next = i + 1 < w->msgs_cap ? i + 1 : SIM_NONE;
-    }
-    w->msg_free = 0;
-    for (uint32_t i = 0; i < w->chunks_cap; i++) {
-        w->chunks[i].next = i + 1 < w->chunks_cap ? i + 1 : SIM_NONE;
-    }
-    w->chunk_free = 0;
+    /* Free lists start empty and slots are taken from the never-used tail
+     * first, so a run touches only the memory it actually uses. */
+    w->conn_free = w->msg_free = w->chunk_free = SIM_NONE;
+    w->conns_used = w->msgs_used = w->chunks_used = 0;
     w->partitions_len = 0;
     return 0;
 }
 
+static uint32_t take(uint32_t *free_head, uint32_t *used, uint32_t cap, const uint32_t *next_of) {
+    if (*free_head != SIM_NONE) {
+        uint32_t i = *free_head;
+        *free_head = *next_of;
+        return i;
+    }
+    SIM_ASSERT(*used < cap); /* a fixed pool is exhausted: the run is out of bounds */
+    return (*used)++;
+}
+
 static uint32_t msg_alloc(struct sim_world *w, const uint8_t *payload, uint32_t len) {
-    SIM_ASSERT(w->msg_free != SIM_NONE); /* too many messages in flight: raise msgs_cap */
-    uint32_t m = w->msg_free;
-    w->msg_free = w->msgs[m].next;
+    uint32_t head = w->msg_free;
+    uint32_t m = take(&w->msg_free, &w->msgs_used, w->msgs_cap,
+                      head != SIM_NONE ? &w->msgs[head].next : NULL);
     struct sim_msg *msg = &w->msgs[m];
     memset(msg, 0, sizeof(*msg));
     msg->next = SIM_NONE;
@@ -68,9 +70,9 @@ static uint32_t msg_alloc(struct sim_world *w, const uint8_t *payload, uint32_t 
     msg->chunk = SIM_NONE;
     uint32_t *link = &msg->chunk;
     for (uint32_t off = 0; off < len; off += SIM_CHUNK_DATA) {
-        SIM_ASSERT(w->chunk_free != SIM_NONE); /* payload pool exhausted */
-        uint32_t c = w->chunk_free;
-        w->chunk_free = w->chunks[c].next;
+        uint32_t chead = w->chunk_free;
+        uint32_t c = take(&w->chunk_free, &w->chunks_used, w->chunks_cap,
+                          chead != SIM_NONE ? &w->chunks[chead].next : NULL);
         uint32_t n = len - off < SIM_CHUNK_DATA ? len - off : SIM_CHUNK_DATA;
         memcpy(w->chunks[c].data, payload + off, n);
         w->chunks[c].next = SIM_NONE;
@@ -243,11 +245,11 @@ uint32_t sim__net_connect(struct sim_world *w,
                           uint32_t to_proc,
                           uint32_t owner,
                           enum core_conn_kind kind) {
-    SIM_ASSERT(w->conn_free != SIM_NONE); /* too many connections: raise conns_cap */
     SIM_ASSERT(w->procs[from_proc].up);
-    uint32_t conn = w->conn_free;
+    uint32_t head = w->conn_free;
+    uint32_t conn = take(&w->conn_free, &w->conns_used, w->conns_cap,
+                         head != SIM_NONE ? &w->conns[head].next[0] : NULL);
     struct sim_conn *c = &w->conns[conn];
-    w->conn_free = c->next[0];
     uint32_t gen = c->gen;
     memset(c, 0, sizeof(*c));
     c->gen = gen;

@@ -70,6 +70,7 @@ static void init_procs(struct sim_world *w) {
             snprintf(pr->name, sizeof(pr->name), "%s", scn->sentinels[pr->index].name);
         } else {
             pr->kind = SIM_PROC_CLIENT;
+            pr->up = true; /* the workload's host never fails */
             snprintf(pr->name, sizeof(pr->name), "client");
         }
     }
@@ -107,10 +108,17 @@ int sim__world_init(struct sim_world *w,
     sim_rng_seed(&w->rng_faults, seed, SIM_STREAM_FAULTS);
     sim_rng_seed(&w->rng_nodes, seed, SIM_STREAM_NODES);
     sim_rng_seed(&w->rng_workload, seed, SIM_STREAM_WORKLOAD);
+    /* Limits sized to the scenario (with margins for stale records), not to
+     * the defaults: a core zeroes its tables at creation, and a run creates
+     * one per sentinel start. */
     w->limits = core_limits_default();
-    bump(&w->limits.masters_max, scn->groups_len);
-    bump(&w->limits.replicas_max, scn->nodes_len);
-    bump(&w->limits.sentinels_max, scn->sentinels_len);
+    w->limits.masters_max = scn->groups_len + 4;
+    w->limits.replicas_max = scn->nodes_len + 4;
+    w->limits.sentinels_max = scn->sentinels_len + 4;
+    w->limits.conns_max =
+        2 * (w->limits.masters_max * (w->limits.replicas_max + 1) + w->limits.sentinels_max) + 64;
+    w->limits.outputs_max = 1024 + 16 * scn->nodes_len;
+    w->limits.arena_bytes = (1u << 20) + 4096 * scn->nodes_len;
     bump(&w->limits.conns_max, 2 * (scn->nodes_len + scn->sentinels_len) + 16);
     if (alloc_world(w) != 0) { return SIM_E_NOMEM; }
     init_procs(w);

@@ -252,6 +252,9 @@ struct sim_world {
     uint32_t conns_cap;
     struct sim_conn *conns;
     uint32_t conn_free;
+    uint32_t conns_used; /* slots ever taken (the rest was never touched) */
+    uint32_t msgs_used;
+    uint32_t chunks_used;
     uint32_t msgs_cap;
     struct sim_msg *msgs;
     uint32_t msg_free;
