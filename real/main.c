@@ -7,6 +7,7 @@
 
 #include "real/real.h"
 #include "reports/report.h"
+#include "sim/chaos.h"
 #include "sim/sim.h"
 
 #define SENTSIM_VERSION "0.1.0"
@@ -22,6 +23,7 @@ static const struct subcommand subcommands[] = {
     {"real", real_cmd_real, "run a scenario against real redis-server/redis-sentinel"},
     {"compare", real_cmd_compare, "run a scenario in sim and real mode and diff the logs"},
     {"sentinel", real_cmd_sentinel, "run our core as a real sentinel: sentsim sentinel FILE.conf"},
+    {"chaos", sim_cmd_chaos, "swarm-test Sentinel invariants over many seeds; shrink failures"},
     {"report", rep_cmd_report, "render, normalize or diff recorded event logs"},
 };
 

@@ -202,8 +202,8 @@ struct sim_chaos_result {
     struct sim_chaos_violation violations[SIM_CHAOS_VIOLATIONS_MAX];
     uint64_t writes_acked;
     uint64_t writes_lost;
-    bool min_replicas;   /* the scenario used min-replicas-to-write */
-    char lost_cause[96]; /* first attributed cause of a loss, "" if none */
+    bool min_replicas;    /* the scenario used min-replicas-to-write */
+    char lost_cause[192]; /* first attributed cause of a loss, "" if none */
     uint64_t end_t_ms;
     uint32_t faults_enabled; /* bit mask of enum sim_chaos_fault (generated seeds) */
     struct sim_chaos_cov cov;

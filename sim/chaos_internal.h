@@ -26,6 +26,9 @@ void sim_chaos__flag(struct sim_chaos_check *c,
 /* The start of the stable window (UINT64_MAX: none), for the end-of-run judgement. */
 uint64_t sim_chaos__stable_from(const struct sim_chaos_check *c);
 
+/* mkdir -p; returns 0 or -1 (errno set). */
+int sim_chaos__mkdirs(const char *dir);
+
 /* Writes `s` as a JSON string literal (quotes included). */
 void sim_chaos__json_str(FILE *f, const char *s);
 
