@@ -60,7 +60,7 @@ int rep_html_write(FILE *f,
                    const struct rep_run *real,
                    const struct rep_verdict *real_verdict);
 
-/* Writes dir/summary.md, dir/junit.xml and dir/<scenario>-<seed>.html for
+/* Writes dir/summary.md, dir/junit.xml and dir/<scenario>-<kind>-<seed>.html for
  * each case with a run, creating dir. Returns 0 or -1 (message on stderr). */
 int rep_write_all(const char *dir, const struct rep_case *cases, size_t n);
 
