@@ -320,6 +320,34 @@ static void on_switch(
     }
 }
 
+/* Failover-state transitions as the events announce them (spec §9.10):
+ * every state change of an attempt emits one, so coverage needs no views. */
+static void track_state(struct sim_chaos_check *c, struct sg *x, const char *type) {
+    static const struct {
+        const char *type;
+        uint8_t state;
+    } map[] = {
+        {"+try-failover", 1},
+        {"+failover-state-select-slave", 2},
+        {"+failover-state-send-slaveof-noone", 3},
+        {"+failover-state-wait-promotion", 4},
+        {"+failover-state-reconf-slaves", 5},
+        {"+failover-end", 6},
+        {"+failover-end-for-timeout", 6},
+        {"+switch-master", 0},
+        {"+reset-master", 0},
+        {"-failover-abort-not-elected", 0},
+        {"-failover-abort-no-good-slave", 0},
+        {"-failover-abort-slave-timeout", 0},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(type, map[i].type) != 0) { continue; }
+        if (map[i].state != x->state) { c->cov.trans[x->state][map[i].state]++; }
+        x->state = map[i].state;
+        return;
+    }
+}
+
 void sim_chaos_check_event(struct sim_chaos_check *c,
                            uint64_t t_ms,
                            uint32_t sentinel,
@@ -346,6 +374,7 @@ void sim_chaos_check_event(struct sim_chaos_check *c,
     if (group < 0 || (uint32_t)group >= c->ng) { return; }
     uint32_t g = (uint32_t)group;
     struct sg *x = sg_at(c, sentinel, g);
+    track_state(c, x, type);
     if (strcmp(type, "+vote-for-leader") == 0) {
         on_vote(c, t_ms, sentinel, g, text);
     } else if (strcmp(type, "+try-failover") == 0) {
@@ -400,9 +429,6 @@ static void view_master(struct sim_chaos_check *c,
                         "%s's vote in epoch %" PRIu64 " of %s changed from %s to %s", sname(c, s),
                         v->leader_epoch, v->name, first, runid_name(c, v->leader));
     }
-    uint32_t st = sim_chaos__state_index(v->failover_state);
-    if (!fresh && st != x->state) { c->cov.trans[x->state][st]++; }
-    x->state = (uint8_t)st;
     int32_t m = node_at(c, v->ip, v->port);
     if (fresh && m >= 0) { c->legit_master[m] = true; }
     x->master_node = m;
