@@ -261,9 +261,11 @@ uint32_t sim__net_connect(struct sim_world *w,
     c->core_kind = kind;
     c->multi_head = c->multi_tail = SIM_NONE;
     end_link(w, conn, SIM_END_CLIENT);
-    if (to_proc == SIM_NONE) {
-        /* Nobody listens on that port: the kernel refuses at once. */
-        enqueue(w, conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, NULL, 0, from_proc, SIM_NONE);
+    if (to_proc == SIM_NONE ||
+        (!w->procs[to_proc].up && !sim__net_blocked(w, from_proc, to_proc))) {
+        /* Nobody listens on that port: the peer's kernel refuses the SYN, and
+         * the error comes back one latency later. */
+        enqueue(w, conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, NULL, 0, from_proc, to_proc);
     } else if (!lost(w, from_proc, to_proc)) {
         enqueue(w, conn, SIM_END_SERVER, SIM_MSG_CONNECT, 0, NULL, 0, from_proc, to_proc);
     }

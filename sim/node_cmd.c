@@ -541,17 +541,56 @@ void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t 
     send_reply(w, conn, cmd, &res.r);
 }
 
-void sim__node_harness(struct sim_world *w, uint32_t i, uint32_t argc, const char *const *argv) {
+static void render(const struct core_reply *r, char *out, size_t cap) {
+    switch (r->type) {
+    case CORE_REPLY_STATUS:
+        snprintf(out, cap, "+%.*s", (int)r->len, r->str);
+        return;
+    case CORE_REPLY_ERROR:
+        snprintf(out, cap, "-%.*s", (int)r->len, r->str);
+        return;
+    case CORE_REPLY_BULK:
+        snprintf(out, cap, "$%.*s", (int)r->len, r->str);
+        return;
+    case CORE_REPLY_INTEGER:
+        snprintf(out, cap, ":%" PRId64, r->integer);
+        return;
+    case CORE_REPLY_NIL:
+        snprintf(out, cap, "$-1");
+        return;
+    case CORE_REPLY_ARRAY:
+        snprintf(out, cap, "*%zu", r->elements_len);
+        return;
+    case CORE_REPLY_NIL_ARRAY:
+        snprintf(out, cap, "*-1");
+        return;
+    }
+    SIM_UNREACHABLE();
+}
+
+void sim__node_harness(struct sim_world *w,
+                       uint32_t i,
+                       uint32_t argc,
+                       const char *const *argv,
+                       char *reply,
+                       size_t cap) {
     size_t argv_len[SIM_ARGV_MAX];
     SIM_ASSERT(argc > 0 && argc <= SIM_ARGV_MAX);
+    SIM_ASSERT(reply != NULL && cap > 0);
     for (uint32_t a = 0; a < argc; a++) {
         argv_len[a] = strlen(argv[a]);
     }
     struct call k = {SIM_NONE, argc, argv, argv_len};
     struct res res;
+    if (!w->procs[w->nodes[i].proc].up || w->procs[w->nodes[i].proc].paused) {
+        snprintf(reply, cap, "(process not running)");
+        return;
+    }
     if (!known(argv[0])) {
         unknown(&k, &res);
-    } else {
-        execute(w, i, &k, &res);
+    } else if (!execute(w, i, &k, &res)) {
+        snprintf(reply, cap, "(the node stopped)");
+        return;
     }
+    render(&res.r, reply, cap);
 }

@@ -204,7 +204,8 @@ static void each_target(struct sim_world *w, const struct scn_step *st, const ch
             if (node) {
                 if (st->kind == SCN_STEP_SHUTDOWN) {
                     const char *argv[] = {"SHUTDOWN"};
-                    sim__node_harness(w, pr->index, 1, argv);
+                    char reply[64];
+                    sim__node_harness(w, pr->index, 1, argv, reply, sizeof(reply));
                 } else {
                     sim__node_stop(w, pr->index);
                 }
@@ -302,8 +303,9 @@ static void command(struct sim_world *w, const struct scn_step *st) {
             sim__sentinel_harness(w, s, argc, argv);
             fault(w, "%s: %s -> %s", w->procs[p].name, words, w->sentinels[s].harness_reply);
         } else {
-            fault(w, "%s: %s", w->procs[p].name, words);
-            sim__node_harness(w, w->procs[p].index, argc, argv);
+            char reply[160];
+            sim__node_harness(w, w->procs[p].index, argc, argv, reply, sizeof(reply));
+            fault(w, "%s: %s -> %.100s", w->procs[p].name, words, reply);
         }
     }
 }

@@ -204,7 +204,11 @@ void sim__dispatch(struct sim_world *w, uint32_t m) {
         sim__sentinel_receive(w, p->index, m);
         return;
     case SIM_PROC_CLIENT:
-        sim__client_receive(w, m);
+        if (w->tap_cb != NULL) {
+            w->tap_cb(w, m, w->tap_ud);
+        } else {
+            sim__client_receive(w, m);
+        }
         return;
     }
     SIM_UNREACHABLE();

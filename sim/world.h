@@ -276,6 +276,10 @@ struct sim_world {
     uint64_t events;
     uint64_t core_steps;
     uint64_t writes_bits; /* words per data bitmap */
+    /* Tests only: when set, messages for the workload client's process go
+     * here instead of to the workload (a probe process on the network). */
+    void (*tap_cb)(struct sim_world *w, uint32_t msg, void *ud);
+    void *tap_ud;
 
     /* Timeline. */
     uint32_t step; /* next step to start */
@@ -401,8 +405,14 @@ void sim__node_log(struct sim_world *w, uint32_t i, enum rep_level level, const 
     __attribute__((format(printf, 4, 5)));
 /* Re-evaluates replication links after the network or a pause changed. */
 void sim__node_topology_changed(struct sim_world *w);
-/* Runs a harness command (scenario NODE step); the reply text goes to the log. */
-void sim__node_harness(struct sim_world *w, uint32_t i, uint32_t argc, const char *const *argv);
+/* Runs a harness command (scenario NODE step) and renders its reply into reply[cap]
+ * ("+OK", "-ERR ...", ":1", "$<text>", "*<n>"). */
+void sim__node_harness(struct sim_world *w,
+                       uint32_t i,
+                       uint32_t argc,
+                       const char *const *argv,
+                       char *reply,
+                       size_t cap);
 bool sim__node_is_master(const struct sim_world *w, uint32_t i);
 /* Node index replicated from (by configuration), or -1. */
 int32_t sim__node_upstream(const struct sim_world *w, uint32_t i);
