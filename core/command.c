@@ -181,7 +181,35 @@ static bool name_is(const struct core_input *in, const char *name) {
     return in->argv_len[0] == n && strncasecmp(in->argv[0], name, n) == 0;
 }
 
+/* Copies the arguments into the arena, NUL-terminated, so that the
+ * handlers may treat them as C strings whatever the driver passed. */
+static void copy_args(struct core_sentinel *s,
+                      const struct core_input *in,
+                      struct core_input *copy) {
+    const char **argv = core__arena_alloc(s, in->argc * sizeof(*argv));
+    size_t *lens = core__arena_alloc(s, in->argc * sizeof(*lens));
+    CORE_ASSERT(in->argv != NULL);
+    CORE_ASSERT(in->argv_len != NULL);
+    for (uint32_t k = 0; k < in->argc; k++) {
+        lens[k] = in->argv_len[k];
+        argv[k] = core__arena_strndup(s, in->argv[k], lens[k]);
+    }
+    *copy = *in;
+    copy->argv = argv;
+    copy->argv_len = lens;
+}
+
+static void dispatch(struct core_sentinel *s, const struct core_input *in);
+
 void core__on_command(struct core_sentinel *s, const struct core_input *in) {
+    struct core_input copy;
+    CORE_ASSERT(in->argc >= 1);
+    CORE_ASSERT(in->argc <= CORE__COMMAND_ARGS_MAX);
+    copy_args(s, in, &copy);
+    dispatch(s, &copy);
+}
+
+static void dispatch(struct core_sentinel *s, const struct core_input *in) {
     CORE_ASSERT(in->argc >= 1);
     CORE_ASSERT(in->argv_len != NULL);
     if (name_is(in, "ping")) {

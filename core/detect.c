@@ -90,11 +90,13 @@ void core__check_odown(struct core_sentinel *s, uint32_t mslot) {
             if (core__inst(s, m->sentinels[k])->flags & CORE__F_MASTER_DOWN) { quorum++; }
         }
         odown = quorum >= m->quorum;
-        if (!odown && !(mi->flags & CORE__F_O_DOWN)) {
+        /* Explain once per change of the count, not at every tick. */
+        if (!odown && quorum != m->odown_explained) {
             core__out_explain(s, "no ODOWN for %s: %lld/%lld sentinels agree", mi->name,
                               (long long)quorum, (long long)m->quorum);
         }
     }
+    m->odown_explained = odown ? -1 : quorum;
     if (odown) {
         if ((mi->flags & CORE__F_O_DOWN) == 0) {
             core__event_atf(s, CORE_LEVEL_WARNING, "+odown", m->inst, " #quorum %lld/%lld",

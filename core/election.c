@@ -156,11 +156,12 @@ const char *core__get_leader(struct core_sentinel *s,
     }
     uint32_t needed = voters / 2 + 1;
     if ((int64_t)needed < m->quorum) { needed = (uint32_t)m->quorum; }
-    if (winner != NULL && max_votes < needed) {
+    if (max_votes < needed && (int64_t)max_votes != m->elect_explained) {
         core__out_explain(s, "not elected for %s: %u votes < needed %u", core__minst(s, m)->name,
                           max_votes, needed);
-        winner = NULL;
     }
+    m->elect_explained = max_votes < needed ? (int64_t)max_votes : -1;
+    if (winner != NULL && max_votes < needed) { winner = NULL; }
     if (winner == NULL) { return NULL; }
     snprintf(winner_out, CORE_RUNID_LEN + 1, "%s", winner);
     return winner_out;

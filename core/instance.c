@@ -178,6 +178,8 @@ int core__create_master(struct core_sentinel *s,
     mr->parallel_syncs = 1;
     mr->failover_timeout = s->t.default_failover_timeout;
     mr->promoted = CORE__NONE;
+    mr->odown_explained = -1;
+    mr->elect_explained = -1;
     mr->inst = new_inst(s, CORE__F_MASTER, m, ip, port);
     snprintf(s->insts[mr->inst].name, CORE_NAME_MAX, "%s", name);
     s->order[s->nmasters++] = m;

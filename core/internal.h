@@ -34,15 +34,16 @@
 
 /* ---------------------------------------------------------------- bounds */
 
-#define CORE__SECRET_MAX    128  /* passwords and user names, with the NUL */
-#define CORE__PATH_MAX      256  /* script paths, with the NUL */
-#define CORE__RENAMES_MAX   8    /* rename-command mappings per master */
-#define CORE__CMDNAME_MAX   32   /* a command name in a mapping, with the NUL */
-#define CORE__TEXT_MAX      1024 /* one event, log or explain text */
-#define CORE__ARGV_MAX      8    /* words of a command we send */
-#define CORE__PENDING_MAX   100  /* periodic commands in flight per link (x refcount) */
-#define CORE__DESYNC_MAX    1000 /* random failover start offset, ms */
-#define CORE__HELLO_CHANNEL "__sentinel__:hello"
+#define CORE__SECRET_MAX       128  /* passwords and user names, with the NUL */
+#define CORE__PATH_MAX         256  /* script paths, with the NUL */
+#define CORE__RENAMES_MAX      8    /* rename-command mappings per master */
+#define CORE__CMDNAME_MAX      32   /* a command name in a mapping, with the NUL */
+#define CORE__TEXT_MAX         1024 /* one event, log or explain text */
+#define CORE__ARGV_MAX         8    /* words of a command we send */
+#define CORE__COMMAND_ARGS_MAX 4096 /* words of a command we accept */
+#define CORE__PENDING_MAX      100  /* periodic commands in flight per link (x refcount) */
+#define CORE__DESYNC_MAX       1000 /* random failover start offset, ms */
+#define CORE__HELLO_CHANNEL    "__sentinel__:hello"
 
 /* ---------------------------------------------------------------- flags */
 
@@ -200,6 +201,8 @@ struct core__master {
     int64_t failover_delay_logged;           /* ms */
     uint32_t promoted;                       /* record index or CORE__NONE */
     int64_t master_reboot_down_after_period; /* ms */
+    int64_t odown_explained;                 /* agreeing count last explained; -1 = none */
+    int64_t elect_explained;                 /* votes last explained; -1 = none */
     char notification_script[CORE__PATH_MAX];
     char client_reconfig_script[CORE__PATH_MAX];
     bool has_auth_pass;

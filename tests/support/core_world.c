@@ -34,6 +34,15 @@ struct cw_del {
     struct cw_del *next;
 };
 
+struct cw_deferred {
+    int sentinel;
+    uint32_t conn;
+    uint64_t cmd;
+    uint32_t argc;
+    char *argv[8];
+    size_t argv_len[8];
+};
+
 struct cw_pending {
     uint64_t client;
     int origin;
@@ -46,15 +55,19 @@ struct cw {
     struct core_sentinel *s[CW_SENTINELS_MAX];
     bool s_alive[CW_SENTINELS_MAX];
     int64_t offset[CW_SENTINELS_MAX];
+    uint64_t due[CW_SENTINELS_MAX]; /* world ms of the next tick (monotonic timer) */
     char *persisted[CW_SENTINELS_MAX];
     int ns;
     bool explain;
+    bool log_sends;
     struct cw_node nodes[CW_NODES_MAX];
     int nn;
     struct cw_conn conns[CW_CONNS_MAX];
     int nc;
     struct cw_del *head, *tail;
     struct cw_pending pend[1024];
+    struct cw_deferred *deferred;
+    int ndeferred;
     int npend;
     uint64_t next_client;
     struct cw_event *ev;
@@ -202,6 +215,12 @@ void cw_free(struct cw *w) {
         free(w->persisted[k]);
     }
     cw_reply_free(w->test_reply);
+    for (int j = 0; j < w->ndeferred; j++) {
+        for (uint32_t a = 0; a < w->deferred[j].argc && a < 8; a++) {
+            free(w->deferred[j].argv[a]);
+        }
+    }
+    free(w->deferred);
     free(w->ev);
     free(w);
 }
@@ -233,6 +252,10 @@ void cw_set_explain(struct cw *w, bool on) {
     w->explain = on;
 }
 
+void cw_log_sends(struct cw *w, bool on) {
+    w->log_sends = on;
+}
+
 uint64_t cw_now(const struct cw *w) {
     return w->now;
 }
@@ -259,11 +282,18 @@ static void step(struct cw *w, int k, const struct core_input *in) {
     const struct core_output *o;
     size_t n;
     if (!w->s_alive[k]) { return; }
-    int rc = core_step(w->s[k], clock_of(w, k), in, &o, &n);
+    uint64_t clock = clock_of(w, k);
+    int rc = core_step(w->s[k], clock, in, &o, &n);
     if (rc != CORE_OK) {
         fprintf(stderr, "core_step rc %d kind %d\n", rc, in->kind);
         abort();
     }
+    /* Timers are monotonic (as ae's are): the period the core asks for is
+     * waited in world time, whatever its own clock does meanwhile. */
+    uint64_t deadline = core_deadline_ms(w->s[k]);
+    w->due[k] = deadline == UINT64_MAX ? UINT64_MAX
+                : deadline > clock     ? w->now + (deadline - clock)
+                                       : w->now;
     handle_outputs(w, k, o, n);
 }
 
@@ -360,6 +390,7 @@ static int find_node(const struct cw *w, const char *ip, uint16_t port) {
 
 static void node_slaveof(struct cw *w, int idx, const char *host, const char *port) {
     struct cw_node *n = &w->nodes[idx];
+    if (n->deaf_slaveof) { return; }
     if (strcasecmp(host, "no") == 0) {
         n->is_master = true;
         n->master = -1;
@@ -475,7 +506,21 @@ static void forward_to_peer(struct cw *w, struct cw_conn *c, const struct core_o
     p->cmd = o->cmd;
 }
 
+static void record(struct cw *w, int k, const struct core_output *o);
+
+static void record_send(struct cw *w, int k, const struct core_output *o) {
+    char text[512];
+    size_t len = 0;
+    text[0] = '\0';
+    for (uint32_t j = 0; j < o->argc && len < sizeof(text) - 1; j++) {
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", j ? " " : "", o->argv[j]);
+    }
+    struct core_output rec = {.kind = CORE_OUT_SEND, .text = text, .text_len = strlen(text)};
+    record(w, k, &rec);
+}
+
 static void on_send(struct cw *w, int k, const struct core_output *o) {
+    if (w->log_sends) { record_send(w, k, o); }
     struct cw_conn *c = conn_of(w, k, o->conn);
     if (c == NULL || !c->live) { return; }
     if (c->peer >= 0) {
@@ -483,7 +528,20 @@ static void on_send(struct cw *w, int k, const struct core_output *o) {
         return;
     }
     struct cw_node *n = &w->nodes[c->node];
-    if (!n->alive || n->paused) { return; }
+    if (!n->alive) { return; }
+    if (n->paused) {
+        w->deferred = realloc(w->deferred, (size_t)(w->ndeferred + 1) * sizeof(*w->deferred));
+        struct cw_deferred *d = &w->deferred[w->ndeferred++];
+        d->sentinel = k;
+        d->conn = o->conn;
+        d->cmd = o->cmd;
+        d->argc = o->argc;
+        for (uint32_t j = 0; j < o->argc && j < 8; j++) {
+            d->argv[j] = strndup(o->argv[j], o->argv_len[j]);
+            d->argv_len[j] = o->argv_len[j];
+        }
+        return;
+    }
     deliver_reply(w, k, o->conn, o->cmd, node_command(w, c, o));
 }
 
@@ -577,7 +635,7 @@ void cw_run(struct cw *w, uint64_t until_ms) {
         uint64_t when = UINT64_MAX;
         for (int k = 0; k < w->ns; k++) {
             if (!w->s_alive[k]) { continue; }
-            uint64_t t = (uint64_t)((int64_t)core_deadline_ms(w->s[k]) - w->offset[k]);
+            uint64_t t = w->due[k];
             if (t < when) {
                 when = t;
                 best = k;
@@ -599,6 +657,32 @@ void cw_kill_node(struct cw *w, int n) {
     for (int j = 0; j < w->nn; j++) {
         if (w->nodes[j].master == n) { w->nodes[j].link_down_at = (int64_t)w->now; }
     }
+}
+
+void cw_resume_node(struct cw *w, int n) {
+    w->nodes[n].paused = false;
+    int kept = 0;
+    for (int j = 0; j < w->ndeferred; j++) {
+        struct cw_deferred *d = &w->deferred[j];
+        struct cw_conn *c = conn_of(w, d->sentinel, d->conn);
+        if (c != NULL && c->node != n) {
+            w->deferred[kept++] = *d;
+            continue;
+        }
+        if (c != NULL && c->live) {
+            struct core_output o = {.kind = CORE_OUT_SEND,
+                                    .conn = d->conn,
+                                    .cmd = d->cmd,
+                                    .argc = d->argc,
+                                    .argv = (const char *const *)d->argv,
+                                    .argv_len = d->argv_len};
+            deliver_reply(w, d->sentinel, d->conn, d->cmd, node_command(w, c, &o));
+        }
+        for (uint32_t a = 0; a < d->argc && a < 8; a++) {
+            free(d->argv[a]);
+        }
+    }
+    w->ndeferred = kept;
 }
 
 void cw_revive_node(struct cw *w, int n) {
@@ -642,12 +726,20 @@ struct core_reply *cw_command(struct cw *w, int k, int argc, const char *const *
 
 /* ---------------------------------------------------------------- queries */
 
+/* The kind a type selects: "" logs, ">" sends, "?" explains, else events. */
+static enum core_output_kind kind_of_type(const char *type) {
+    if (type[0] == '\0') { return CORE_OUT_LOG; }
+    if (strcmp(type, ">") == 0) { return CORE_OUT_SEND; }
+    if (strcmp(type, "?") == 0) { return CORE_OUT_EXPLAIN; }
+    return CORE_OUT_EVENT;
+}
+
 int cw_find(const struct cw *w, int from, int k, const char *type, const char *text) {
+    enum core_output_kind kind = kind_of_type(type);
     for (int j = from < 0 ? 0 : from; j < w->nev; j++) {
         const struct cw_event *e = &w->ev[j];
         if (k >= 0 && e->sentinel != k) { continue; }
-        if (strcmp(e->type, type) != 0) { continue; }
-        if (type[0] == '\0' && e->kind != CORE_OUT_LOG) { continue; }
+        if (e->kind != kind || (kind == CORE_OUT_EVENT && strcmp(e->type, type) != 0)) { continue; }
         if (text != NULL && strstr(e->text, text) == NULL) { continue; }
         return j;
     }

@@ -45,6 +45,7 @@ struct cw_node {
     int announced;
     int64_t link_down_at;   /* world ms the replication link broke; 0 = never up */
     const char *ping_reply; /* overrides +PONG when set, e.g. "-BUSY ..." */
+    bool deaf_slaveof;      /* answers SLAVEOF but ignores it */
 };
 
 struct cw;
@@ -59,12 +60,17 @@ struct cw_node *cw_node_at(struct cw *w, int n);
 int cw_sentinel(struct cw *w, const char *conf, uint64_t seed);
 struct core_sentinel *cw_core(struct cw *w, int k);
 void cw_set_explain(struct cw *w, bool on); /* for sentinels added afterwards */
+/* Records every SEND as a CORE_OUT_SEND record whose text is the argv joined
+ * by spaces and whose type is "". */
+void cw_log_sends(struct cw *w, bool on);
 
 void cw_run(struct cw *w, uint64_t until_ms);
 uint64_t cw_now(const struct cw *w);
 void cw_clock_offset(struct cw *w, int k, int64_t offset_ms);
 void cw_kill_node(struct cw *w, int n);
 void cw_revive_node(struct cw *w, int n);
+/* Ends a pause: the commands it swallowed are answered now, in order. */
+void cw_resume_node(struct cw *w, int n);
 void cw_kill_sentinel(struct cw *w, int k);
 void cw_drop_conns_to_sentinel(struct cw *w, int k); /* keep it alive, cut links */
 bool cw_sentinel_alive(const struct cw *w, int k);
@@ -77,7 +83,8 @@ void cw_reply_free(struct core_reply *r);
 const char *cw_persisted(const struct cw *w, int k);
 
 /* Index of the first record at or after `from` of sentinel k (-1: any) whose
- * type equals `type` ("" for logs) and whose text contains `text`; -1. */
+ * type equals `type` ("" selects log lines, ">" sends, "?" explanations) and
+ * whose text contains `text` (NULL: any); -1 if none. */
 int cw_find(const struct cw *w, int from, int k, const char *type, const char *text);
 const struct cw_event *cw_event_at(const struct cw *w, int i);
 int cw_events_len(const struct cw *w);
