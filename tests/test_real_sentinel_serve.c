@@ -1,0 +1,408 @@
+/* test_real_sentinel_serve.c: `sentsim sentinel` as a process: start-up and
+ * config errors, serving commands, discovery, Pub/Sub events, the config
+ * rewrite, authentication, clean shutdown, and robustness against hostile
+ * clients and hostile "servers" (real redis-server processes on loopback).
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "tests/support/real_sentinel_harness.h"
+
+static struct rsh_proc master, replica, ours;
+
+static int setup(void **state) {
+    (void)state;
+    rsh_setup();
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    rsh_teardown();
+    return 0;
+}
+
+/* Starts master + replica and our sentinel monitoring them with quorum 1. */
+static void start_trio(const char *extra) {
+    rsh_redis(&master, "master", 0);
+    assert_true(rsh_wait_up(master.port, 5000));
+    rsh_redis(&replica, "replica", master.port);
+    assert_true(rsh_wait_up(replica.port, 5000));
+    char body[1024];
+    snprintf(body, sizeof(body),
+             "sentinel monitor mymaster 127.0.0.1 %u 1\n"
+             "sentinel down-after-milliseconds mymaster 1500\n"
+             "sentinel failover-timeout mymaster 6000\n%s",
+             (unsigned)master.port, extra);
+    rsh_sentinel(&ours, "ours", true, body);
+}
+
+static bool replica_known(void *arg) {
+    (void)arg;
+    char *n = rsh_master_field(ours.port, "mymaster", "num-slaves");
+    bool ok = n != NULL && strcmp(n, "1") == 0;
+    free(n);
+    return ok;
+}
+
+static bool reply_is(redisReply *r, int type, const char *str) {
+    bool ok = r != NULL && r->type == type && (str == NULL || strcmp(r->str, str) == 0);
+    if (r != NULL) { freeReplyObject(r); }
+    return ok;
+}
+
+/* Goal: our sentinel starts from a config file, answers PING, MYID, MASTER,
+ * GET-MASTER-ADDR-BY-NAME, discovers the replica through INFO, and rewrites
+ * its config in place (myid persisted, known-replica added, comments kept).
+ * Method: a real master and replica; poll SENTINEL MASTER; read the file. */
+static void test_sentinel_serve_monitors_and_rewrites(void **state) {
+    (void)state;
+    start_trio("# a comment that must survive\n");
+    assert_true(rsh_wait_up(ours.port, 5000));
+    redisReply *r = rsh_cmd(ours.port, "SENTINEL MYID");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_int_equal(r->len, 40);
+    char myid[41];
+    memcpy(myid, r->str, 41);
+    freeReplyObject(r);
+    assert_true(rsh_wait(replica_known, NULL, 15000));
+    char *flags = rsh_master_field(ours.port, "mymaster", "flags");
+    assert_string_equal(flags, "master");
+    free(flags);
+    r = rsh_cmd(ours.port, "SENTINEL GET-MASTER-ADDR-BY-NAME mymaster");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 2);
+    assert_string_equal(r->element[0]->str, "127.0.0.1");
+    assert_int_equal(atoi(r->element[1]->str), master.port);
+    freeReplyObject(r);
+    r = rsh_cmd(ours.port, "SENTINEL REPLICAS mymaster");
+    assert_non_null(r);
+    assert_int_equal(r->elements, 1);
+    freeReplyObject(r);
+    assert_true(reply_is(rsh_cmd(ours.port, "SENTINEL GET-MASTER-ADDR-BY-NAME nosuch"),
+                         REDIS_REPLY_NIL, NULL));
+    char *conf = rsh_read(ours.conf);
+    assert_non_null(conf);
+    char want[128];
+    snprintf(want, sizeof(want), "sentinel myid %s", myid);
+    assert_non_null(strstr(conf, want));
+    snprintf(want, sizeof(want), "sentinel known-replica mymaster 127.0.0.1 %u",
+             (unsigned)replica.port);
+    assert_non_null(strstr(conf, want));
+    assert_non_null(strstr(conf, "# a comment that must survive"));
+    free(conf);
+    assert_true(rsh_count(ours.log, "Sentinel ID is") == 1);
+    assert_true(rsh_count(ours.log, "+monitor master mymaster") == 1);
+}
+
+/* Reads Pub/Sub messages from a subscribed context until `type` arrives. */
+static bool wait_message(redisContext *c, const char *channel, const char *needle, int timeout_ms) {
+    uint64_t end = rsh_now_ms() + (uint64_t)timeout_ms;
+    while (rsh_now_ms() < end) {
+        redisReply *r = NULL;
+        if (redisGetReply(c, (void **)&r) != REDIS_OK) {
+            if (c->err == REDIS_ERR_IO) {
+                c->err = 0;
+                continue;
+            }
+            return false;
+        }
+        bool hit = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements >= 3 &&
+                   strcmp(r->element[0]->str, "message") == 0 &&
+                   strcmp(r->element[1]->str, channel) == 0 &&
+                   strstr(r->element[2]->str, needle) != NULL;
+        if (r != NULL) { freeReplyObject(r); }
+        if (hit) { return true; }
+    }
+    return false;
+}
+
+/* Goal: a subscriber receives +sdown (payload = event text) when the master
+ * dies, and PING works in subscribed mode. Method: SUBSCRIBE +sdown, kill
+ * the master (down-after 1500 ms), read messages for up to 10 s. */
+static void test_sentinel_serve_publishes_sdown(void **state) {
+    (void)state;
+    start_trio("");
+    assert_true(rsh_wait_up(ours.port, 5000));
+    assert_true(rsh_wait(replica_known, NULL, 15000));
+    struct timeval tv = {.tv_sec = 1, .tv_usec = 0};
+    redisContext *c = redisConnectWithTimeout("127.0.0.1", ours.port, tv);
+    assert_true(c != NULL && c->err == 0);
+    redisSetTimeout(c, tv);
+    redisReply *r = redisCommand(c, "SUBSCRIBE +sdown");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_string_equal(r->element[0]->str, "subscribe");
+    freeReplyObject(r);
+    r = redisCommand(c, "PING");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_string_equal(r->element[0]->str, "pong");
+    freeReplyObject(r);
+    rsh_kill(&master);
+    char needle[64];
+    snprintf(needle, sizeof(needle), "master mymaster 127.0.0.1 %u", (unsigned)master.port);
+    assert_true(wait_message(c, "+sdown", needle, 10000));
+    redisFree(c);
+}
+
+/* Opens a raw TCP connection to port. */
+static int raw_connect(uint16_t port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    return fd;
+}
+
+/* True if the server closes fd within timeout_ms (reading what it says). */
+static bool closed_by_peer(int fd, int timeout_ms) {
+    uint64_t end = rsh_now_ms() + (uint64_t)timeout_ms;
+    char buf[4096];
+    while (rsh_now_ms() < end) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0) { continue; }
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n <= 0) { return true; }
+    }
+    return false;
+}
+
+/* Goal: hostile clients are disconnected and the sentinel keeps serving.
+ * Method: garbage bytes, a huge bulk length, a 1M-element array header, an
+ * endless inline line and a bulk past the query-buffer bound, each on its
+ * own connection; afterwards PING and SENTINEL MASTERS still answer. */
+static void test_sentinel_serve_drops_hostile_clients(void **state) {
+    (void)state;
+    start_trio("");
+    assert_true(rsh_wait_up(ours.port, 5000));
+    static const char *const attacks[] = {
+        "*1\r\n\x01\x02\x03garbage\r\n",
+        "*1\r\n$99999999999\r\n",
+        "*1000000\r\n",
+        "*2\r\n$4\r\nPING\r\n:1\r\n",
+    };
+    for (size_t i = 0; i < sizeof(attacks) / sizeof(attacks[0]); i++) {
+        int fd = raw_connect(ours.port);
+        assert_int_equal(write(fd, attacks[i], strlen(attacks[i])), (ssize_t)strlen(attacks[i]));
+        assert_true(closed_by_peer(fd, 3000));
+        close(fd);
+    }
+    /* 200 KiB without a newline: past the inline bound. */
+    int fd = raw_connect(ours.port);
+    char *junk = malloc(200 * 1024);
+    memset(junk, 'x', 200 * 1024);
+    (void)write(fd, junk, 200 * 1024);
+    free(junk);
+    assert_true(closed_by_peer(fd, 3000));
+    close(fd);
+    /* Eight arguments of 512 KiB each: every length is allowed, but the
+     * request outgrows the 4 MiB query buffer before it completes. */
+    fd = raw_connect(ours.port);
+    const char *hdr = "*9\r\n$3\r\nSET\r\n";
+    (void)write(fd, hdr, strlen(hdr));
+    char *blob = malloc(512 * 1024);
+    memset(blob, 'y', 512 * 1024);
+    bool closed = false;
+    for (int i = 0; i < 8 && !closed; i++) {
+        const char *bulk = "$524288\r\n";
+        closed = send(fd, bulk, strlen(bulk), MSG_NOSIGNAL) < 0 ||
+                 send(fd, blob, 512 * 1024, MSG_NOSIGNAL) < 0 ||
+                 send(fd, "\r\n", 2, MSG_NOSIGNAL) < 0;
+    }
+    free(blob);
+    assert_true(closed || closed_by_peer(fd, 3000));
+    close(fd);
+    assert_true(rsh_wait_up(ours.port, 2000));
+    redisReply *r = rsh_cmd(ours.port, "SENTINEL MASTERS");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    assert_int_equal(r->elements, 1);
+    freeReplyObject(r);
+    assert_true(ours.pid > 0 && kill(ours.pid, 0) == 0);
+}
+
+static bool healthy_master_ok(void *arg) {
+    (void)arg;
+    char *flags = rsh_master_field(ours.port, "mymaster", "flags");
+    char *n = rsh_master_field(ours.port, "mymaster", "num-slaves");
+    bool ok = flags != NULL && strcmp(flags, "master") == 0 && n != NULL && strcmp(n, "1") == 0;
+    free(flags);
+    free(n);
+    return ok;
+}
+
+/* Goal: masters that answer with garbage, a 4 MiB INFO, a truncated reply,
+ * wrong types, nothing at all, a 1000-deep array or a 1M-element header do
+ * not crash our sentinel, which keeps monitoring a healthy master beside
+ * them and reports them down. Method: one fake server per behaviour, all
+ * monitored with the healthy master; check for 8 s. */
+static void test_sentinel_serve_survives_hostile_servers(void **state) {
+    (void)state;
+    static const enum rsh_fake_mode modes[] = {
+        RSH_FAKE_GARBAGE, RSH_FAKE_HUGE_INFO, RSH_FAKE_TRUNCATED, RSH_FAKE_WRONG_TYPE,
+        RSH_FAKE_SILENT,  RSH_FAKE_DEEP,      RSH_FAKE_WIDE,
+    };
+    enum { N = sizeof(modes) / sizeof(modes[0]) };
+    struct rsh_proc fakes[N];
+    char extra[2048] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < N; i++) {
+        rsh_fake(&fakes[i], modes[i]);
+        off += (size_t)snprintf(extra + off, sizeof(extra) - off,
+                                "sentinel monitor evil%zu 127.0.0.1 %u 1\n"
+                                "sentinel down-after-milliseconds evil%zu 1000\n",
+                                i, (unsigned)fakes[i].port, i);
+    }
+    start_trio(extra);
+    assert_true(rsh_wait_up(ours.port, 5000));
+    assert_true(rsh_wait(healthy_master_ok, NULL, 15000));
+    uint64_t end = rsh_now_ms() + 8000;
+    while (rsh_now_ms() < end) {
+        assert_true(kill(ours.pid, 0) == 0);
+        assert_true(rsh_wait_up(ours.port, 2000));
+        usleep(200000);
+    }
+    assert_true(healthy_master_ok(NULL));
+    for (size_t i = 0; i < N; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "evil%zu", i);
+        char *flags = rsh_master_field(ours.port, name, "flags");
+        assert_non_null(flags);
+        assert_non_null(strstr(flags, "s_down"));
+        free(flags);
+    }
+}
+
+/* Goal: with requirepass, commands need AUTH (NOAUTH / WRONGPASS / OK),
+ * as in Redis. Method: raw hiredis commands on one connection. */
+static void test_sentinel_serve_requires_auth(void **state) {
+    (void)state;
+    start_trio("requirepass s3cret\n");
+    struct timeval tv = {.tv_sec = 1, .tv_usec = 0};
+    uint64_t end = rsh_now_ms() + 5000;
+    redisContext *c = NULL;
+    while (rsh_now_ms() < end) {
+        c = redisConnectWithTimeout("127.0.0.1", ours.port, tv);
+        if (c != NULL && c->err == 0) { break; }
+        if (c != NULL) { redisFree(c); }
+        c = NULL;
+        usleep(50000);
+    }
+    assert_non_null(c);
+    redisReply *r = redisCommand(c, "SENTINEL MASTERS");
+    assert_int_equal(r->type, REDIS_REPLY_ERROR);
+    assert_string_equal(r->str, "NOAUTH Authentication required.");
+    freeReplyObject(r);
+    r = redisCommand(c, "AUTH wrong");
+    assert_int_equal(r->type, REDIS_REPLY_ERROR);
+    assert_non_null(strstr(r->str, "WRONGPASS"));
+    freeReplyObject(r);
+    r = redisCommand(c, "AUTH s3cret");
+    assert_int_equal(r->type, REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+    r = redisCommand(c, "SENTINEL MASTERS");
+    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+    freeReplyObject(r);
+    r = redisCommand(c, "CLIENT SETNAME tester");
+    assert_int_equal(r->type, REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+    r = redisCommand(c, "CLIENT GETNAME");
+    assert_string_equal(r->str, "tester");
+    freeReplyObject(r);
+    r = redisCommand(c, "COMMAND COUNT");
+    assert_int_equal(r->integer, 15);
+    freeReplyObject(r);
+    redisFree(c);
+}
+
+/* Goal: SIGTERM ends the process with status 0 and does not rewrite the
+ * config. Method: snapshot the file once it is stable, SIGTERM, compare. */
+static void test_sentinel_serve_sigterm_is_clean(void **state) {
+    (void)state;
+    start_trio("");
+    assert_true(rsh_wait_up(ours.port, 5000));
+    assert_true(rsh_wait(replica_known, NULL, 15000));
+    usleep(500000);
+    char *before = rsh_read(ours.conf);
+    assert_int_equal(rsh_signal_wait(&ours, SIGTERM, 5000), 0);
+    char *after = rsh_read(ours.conf);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    assert_true(rsh_count(ours.log, "Received SIGTERM scheduling shutdown") == 1);
+}
+
+/* Goal: config errors are reported like Redis (FATAL banner, line, reason,
+ * exit 1), --check-config prints FILE:LINE: message, and a read-only config
+ * file is refused. Method: run the binary on small files. */
+static void test_sentinel_serve_config_errors(void **state) {
+    (void)state;
+    char path[600];
+    snprintf(path, sizeof(path), "%s/bad.conf", rsh_dir());
+    rsh_write(path, "port 0\n# fine\nsentinel monitor m 127.0.0.1 6379 0\n");
+    char *out = NULL;
+    const char *argv1[] = {rsh_sentsim(), "sentinel", path, NULL};
+    assert_int_equal(rsh_run(argv1, &out), 1);
+    assert_non_null(strstr(out, "*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***"));
+    assert_non_null(strstr(out, "Reading the configuration file, at line 3"));
+    assert_non_null(strstr(out, ">>> 'sentinel monitor m 127.0.0.1 6379 0'"));
+    assert_non_null(strstr(out, "Quorum must be 1 or greater."));
+    free(out);
+    const char *argv2[] = {rsh_sentsim(), "sentinel", "--check-config", path, NULL};
+    assert_int_equal(rsh_run(argv2, &out), 1);
+    char want[700];
+    snprintf(want, sizeof(want), "%s:3: Quorum must be 1 or greater.", path);
+    assert_non_null(strstr(out, want));
+    free(out);
+    rsh_write(path, "port 0\nloglevel loud\n");
+    assert_int_equal(rsh_run(argv2, &out), 1);
+    snprintf(want, sizeof(want), "%s:2: ", path);
+    assert_non_null(strstr(out, want));
+    free(out);
+    rsh_write(path, "port 0\nsentinel monitor m 127.0.0.1 6379 2\n");
+    assert_int_equal(rsh_run(argv2, &out), 0);
+    free(out);
+    if (geteuid() != 0) {
+        chmod(path, 0400);
+        assert_int_equal(rsh_run(argv1, &out), 1);
+        assert_non_null(strstr(out, "is not writable"));
+        free(out);
+    }
+    const char *argv3[] = {rsh_sentsim(), "sentinel", NULL};
+    assert_int_equal(rsh_run(argv3, &out), 1);
+    assert_non_null(strstr(out, "Sentinel needs config file on disk to save state. Exiting..."));
+    free(out);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_config_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_monitors_and_rewrites, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_publishes_sdown, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_drops_hostile_clients, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_survives_hostile_servers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_requires_auth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_sigterm_is_clean, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
