@@ -54,8 +54,16 @@ static void esc(FILE *f, const char *s) {
 
 /* ---------------------------------------------------------------- geometry */
 
+#define BREAKS_MAX 64 /* compressed quiet gaps per page */
+
+/* The time axis: offsets from the fault, mapped piecewise-linearly so that
+ * long quiet stretches (waiting for down-after, for a restart) shrink to a
+ * short break and the busy moments get the width. */
 struct view {
     int64_t start_ms, end_ms; /* offsets from the fault */
+    uint32_t n;               /* breakpoints */
+    int64_t t[2 * BREAKS_MAX + 2];
+    int64_t u[2 * BREAKS_MAX + 2]; /* virtual (shown) time at each breakpoint */
     uint32_t lanes;
     uint32_t height;
 };
@@ -71,7 +79,18 @@ struct lane_ctx {
 static int64_t xpos(const struct view *v, int64_t dt) {
     if (dt < v->start_ms) { dt = v->start_ms; }
     if (dt > v->end_ms) { dt = v->end_ms; }
-    return PLOT_X0 + (dt - v->start_ms) * (PLOT_X1 - PLOT_X0) / (v->end_ms - v->start_ms);
+    uint32_t i = 0;
+    while (i + 2 < v->n && dt >= v->t[i + 1]) {
+        i++;
+    }
+    int64_t seg = v->t[i + 1] - v->t[i];
+    int64_t u = v->u[i] + (seg > 0 ? (dt - v->t[i]) * (v->u[i + 1] - v->u[i]) / seg : 0);
+    return PLOT_X0 + u * (PLOT_X1 - PLOT_X0) / v->u[v->n - 1];
+}
+
+/* Whether [t[i], t[i+1]] is a compressed gap. */
+static bool is_break(const struct view *v, uint32_t i) {
+    return v->u[i + 1] - v->u[i] < v->t[i + 1] - v->t[i];
 }
 
 static int64_t dt_of(const struct rep_run *run, uint64_t t_ms) {
@@ -89,26 +108,64 @@ static int64_t lane_y(int32_t lane) {
     return AXIS_H + (int64_t)lane * LANE_H;
 }
 
-/* A view covering both runs: from shortly before the first fault (at most
- * a third of the run after it) to the last record. */
+static int cmp_i64(const void *x, const void *y) {
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Adds the gaps longer than `gap` between the sorted times as breaks. */
+static void add_breaks(struct view *v, const int64_t *times, size_t n, int64_t gap) {
+    int64_t u = 0;
+    v->n = 0;
+    v->t[v->n] = v->start_ms;
+    v->u[v->n++] = 0;
+    int64_t prev = v->start_ms;
+    for (size_t i = 0; i <= n; i++) {
+        int64_t t = i < n ? times[i] : v->end_ms;
+        if (t - prev > gap && v->n + 3 < 2 * BREAKS_MAX + 2) {
+            /* Keep a little real time on both sides, squeeze the middle. */
+            u += gap / 4;
+            v->t[v->n] = prev + gap / 4;
+            v->u[v->n++] = u;
+            u += gap / 3;
+            v->t[v->n] = t - gap / 4;
+            v->u[v->n++] = u;
+            u += gap / 4;
+        } else {
+            u += t - prev;
+        }
+        prev = t;
+    }
+    v->t[v->n] = v->end_ms;
+    v->u[v->n++] = u > 0 ? u : 1;
+}
+
+/* A view covering both runs, from the first record to the last. */
 static void view_of(const struct rep_run *a, const struct rep_run *b, struct view *v) {
     const struct rep_run *runs[2] = {a, b};
+    size_t total = 0;
+    for (int i = 0; i < 2; i++) {
+        total += runs[i] != NULL ? runs[i]->log.len : 0;
+    }
+    int64_t *times = calloc(total + 1, sizeof(*times));
     int64_t first = 0, last = 1000;
+    size_t n = 0;
     for (int i = 0; i < 2; i++) {
         const struct rep_run *r = runs[i];
-        if (r == NULL) { continue; }
-        if (r->log.len > 0) {
-            int64_t f0 = dt_of(r, r->log.events[0].t_ms);
-            int64_t l0 = dt_of(r, r->log.events[r->log.len - 1].t_ms);
-            first = f0 < first ? f0 : first;
-            last = l0 > last ? l0 : last;
+        for (size_t k = 0; r != NULL && k < r->log.len; k++) {
+            int64_t dt = dt_of(r, r->log.events[k].t_ms);
+            first = dt < first ? dt : first;
+            last = dt > last ? dt : last;
+            if (times != NULL) { times[n++] = dt; }
         }
-        int64_t e = dt_of(r, r->end_t_ms);
-        last = e > last ? e : last;
+        if (r != NULL && dt_of(r, r->end_t_ms) > last) { last = dt_of(r, r->end_t_ms); }
     }
-    int64_t lead = last / 3 > 2000 ? last / 3 : 2000;
-    v->start_ms = first > -lead ? first : -lead;
-    v->end_ms = last + (last - v->start_ms) / 50 + 1;
+    v->start_ms = first;
+    v->end_ms = last + (last - first) / 50 + 1;
+    if (times != NULL) { qsort(times, n, sizeof(*times), cmp_i64); }
+    int64_t gap = (v->end_ms - v->start_ms) / 12;
+    add_breaks(v, times != NULL ? times : &first, times != NULL ? n : 0, gap > 1500 ? gap : 1500);
+    free(times);
     v->lanes = a->scn->nodes_len + a->scn->sentinels_len;
     v->height = (uint32_t)(AXIS_H + v->lanes * LANE_H + 30);
 }
@@ -232,32 +289,31 @@ static void down_spans(struct lane_ctx *c) {
     free(since);
 }
 
-/* SDOWN and ODOWN of masters, per sentinel lane. */
-static void down_views(struct lane_ctx *c, int32_t sentinel) {
+/* SDOWN (odown false) or ODOWN (odown true) spans of masters on one
+ * sentinel's lane; drawn in two passes so ODOWN always lies on top. */
+static void down_views(struct lane_ctx *c, int32_t sentinel, bool odown) {
     const struct rep_run *run = c->run;
     const char *proc = run->scn->sentinels[sentinel].name;
     int32_t lane = (int32_t)run->scn->nodes_len + sentinel;
-    int64_t sd = INT64_MIN, od = INT64_MIN;
+    const char *on = odown ? "+odown" : "+sdown", *off = odown ? "-odown" : "-sdown";
+    const char *cls = odown ? "odown" : "sdown", *title = odown ? "ODOWN" : "SDOWN";
+    int inset = odown ? 10 : 7;
+    int64_t since = INT64_MIN;
     for (size_t i = 0; i < run->log.len; i++) {
         const struct rep_event *ev = &run->log.events[i];
         if (ev->kind != REP_KIND_EVENT || strcmp(ev->proc, proc) != 0) { continue; }
         bool master = strncmp(ev->text, "master ", 7) == 0;
         int64_t dt = dt_of(run, ev->t_ms);
+        /* A switch or reset rebuilds the master record: whatever it was, it is over. */
         bool reset =
             strcmp(ev->type, "+switch-master") == 0 || strcmp(ev->type, "+reset-master") == 0;
-        if (master && strcmp(ev->type, "+sdown") == 0 && sd == INT64_MIN) { sd = dt; }
-        if (master && strcmp(ev->type, "+odown") == 0 && od == INT64_MIN) { od = dt; }
-        if (((master && strcmp(ev->type, "-sdown") == 0) || reset) && sd != INT64_MIN) {
-            span(c, lane, sd, dt, 7, "sdown", "SDOWN");
-            sd = INT64_MIN;
-        }
-        if (((master && strcmp(ev->type, "-odown") == 0) || reset) && od != INT64_MIN) {
-            span(c, lane, od, dt, 10, "odown", "ODOWN");
-            od = INT64_MIN;
+        if (master && strcmp(ev->type, on) == 0 && since == INT64_MIN) { since = dt; }
+        if (((master && strcmp(ev->type, off) == 0) || reset) && since != INT64_MIN) {
+            span(c, lane, since, dt, inset, cls, title);
+            since = INT64_MIN;
         }
     }
-    if (sd != INT64_MIN) { span(c, lane, sd, c->v->end_ms, 7, "sdown", "SDOWN"); }
-    if (od != INT64_MIN) { span(c, lane, od, c->v->end_ms, 10, "odown", "ODOWN"); }
+    if (since != INT64_MIN) { span(c, lane, since, c->v->end_ms, inset, cls, title); }
 }
 
 /* ---------------------------------------------------------------- marks */
@@ -316,25 +372,39 @@ static void fault_line(struct lane_ctx *c, const struct rep_event *ev, uint32_t 
 
 static void axis(struct lane_ctx *c) {
     const struct view *v = c->v;
-    int64_t span_ms = v->end_ms - v->start_ms;
+    int64_t shown = v->u[v->n - 1];
     static const int64_t steps[] = {100,   200,   500,    1000,   2000,   5000,    10000,  20000,
                                     30000, 60000, 120000, 300000, 600000, 1800000, 3600000};
     int64_t step = steps[sizeof(steps) / sizeof(steps[0]) - 1];
     for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-        if (span_ms / steps[i] <= 12) {
+        if (shown / steps[i] <= 14) {
             step = steps[i];
             break;
         }
     }
-    int64_t first = v->start_ms / step * step;
-    for (int64_t t = first; t <= v->end_ms; t += step) {
-        if (t < v->start_ms) { continue; }
-        long long x = (long long)xpos(v, t);
-        fprintf(c->f,
-                "<line class=\"grid\" x1=\"%lld\" y1=\"%d\" x2=\"%lld\" y2=\"%u\"/>"
-                "<text class=\"axis\" x=\"%lld\" y=\"%u\">%+lld.%llds</text>\n",
-                x, AXIS_H, x, v->height - 28, x - 12, v->height - 14, (long long)(t / 1000),
-                (long long)((t < 0 ? -t : t) % 1000 / 100));
+    for (uint32_t i = 0; i + 1 < v->n; i++) {
+        long long x0 = (long long)xpos(v, v->t[i]), x1 = (long long)xpos(v, v->t[i + 1]);
+        if (is_break(v, i)) {
+            /* A quiet stretch, squeezed: say how long it really was. */
+            long long gap = (long long)(v->t[i + 1] - v->t[i]);
+            fprintf(c->f,
+                    "<rect class=\"gap\" x=\"%lld\" y=\"%d\" width=\"%lld\" height=\"%u\"/>"
+                    "<text class=\"axis\" x=\"%lld\" y=\"%u\">~%lld.%llds~</text>\n",
+                    x0, AXIS_H, x1 - x0, v->lanes * LANE_H, x0, v->height - 14, gap / 1000,
+                    gap % 1000 / 100);
+            continue;
+        }
+        int64_t first = v->t[i] / step * step;
+        for (int64_t t = first; t < v->t[i + 1]; t += step) {
+            if (t < v->t[i]) { continue; }
+            long long x = (long long)xpos(v, t);
+            fprintf(c->f,
+                    "<line class=\"grid\" x1=\"%lld\" y1=\"%d\" x2=\"%lld\" y2=\"%u\"/>"
+                    "<text class=\"axis\" x=\"%lld\" y=\"%u\">%s%lld.%llds</text>\n",
+                    x, AXIS_H, x, v->height - 28, x - 12, v->height - 28 + 12, t < 0 ? "-" : "+",
+                    (long long)((t < 0 ? -t : t) / 1000),
+                    (long long)((t < 0 ? -t : t) % 1000 / 100));
+        }
     }
 }
 
@@ -374,8 +444,10 @@ static void timeline(FILE *f, const struct rep_run *run, const struct view *v, c
     lanes(&c);
     axis(&c);
     down_spans(&c);
-    for (uint32_t i = 0; i < run->scn->sentinels_len; i++) {
-        down_views(&c, (int32_t)i);
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < run->scn->sentinels_len; i++) {
+            down_views(&c, (int32_t)i, pass == 1);
+        }
     }
     uint32_t faults = 0;
     for (size_t i = 0; i < run->log.len; i++) {
@@ -399,7 +471,7 @@ static const char css[] =
     ".runs{display:flex;flex-wrap:wrap;gap:16px}.tl{flex:1 1 600px;min-width:600px}"
     "svg text{font:11px monospace;fill:#222}.lane0{fill:#f7f7f7}.lane1{fill:#ececec}"
     ".lane-label{font:bold 12px monospace}.role{fill:#6a1b9a}"
-    ".grid{stroke:#d0d0d0;stroke-width:1}.axis{fill:#555}"
+    ".grid{stroke:#d0d0d0;stroke-width:1}.axis{fill:#555}.gap{fill:#fff;opacity:.6}"
     ".down{fill:#9e9e9e;opacity:.55}.sdown{fill:#f9a825;opacity:.8}.odown{fill:#e53935}"
     ".fault line{stroke:#c62828;stroke-width:2;stroke-dasharray:5 3}.fault text{fill:#c62828}"
     ".elect{fill:#6a1b9a}.vote{fill:#455a64}.promote{fill:#2e7d32}.reconf{fill:#1565c0}"
@@ -501,7 +573,8 @@ int rep_html_write(FILE *f,
     if (real != NULL) { verdict_box(f, real, real_verdict, rep_mode_name(real->mode)); }
     struct view v;
     view_of(run, real, &v);
-    fprintf(f, "<p>Times are offsets from the first fault. Hover a mark for its event.</p>\n");
+    fprintf(f, "<p>Times are offsets from the first fault; quiet stretches are squeezed "
+               "(~length~). Hover a mark for its event.</p>\n");
     legend(f);
     fprintf(f, "<div class=\"runs\">\n");
     char title[96];
