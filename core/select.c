@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -33,29 +34,34 @@ static int compare(struct core_sentinel *s, uint32_t a, uint32_t b) {
     return c;
 }
 
-/* Why replica `r` is no candidate, or NULL if it is one. */
-static const char *excluded(struct core_sentinel *s,
-                            uint32_t mslot,
-                            uint32_t r,
-                            int64_t max_down,
-                            int64_t *val,
-                            int64_t *lim) {
+/* Writes why replica `r` is no candidate into why[]; false if it is one. */
+static bool excluded(
+    struct core_sentinel *s, uint32_t mslot, uint32_t r, int64_t max_down, char *why, size_t cap) {
     struct core__inst *mi = core__minst(s, &s->masters[mslot]);
     struct core__inst *ri = core__inst(s, r);
     struct core__link *l = core__link_of(s, r);
-    if (ri->flags & (CORE__F_S_DOWN | CORE__F_O_DOWN)) { return "down"; }
-    if (l->disconnected) { return "disconnected"; }
-    *val = s->now - l->last_avail_time;
-    *lim = s->t.ping_period * 5;
-    if (*val > *lim) { return "last valid ping reply"; }
-    if (ri->slave_priority == 0) { return "priority 0"; }
-    *lim = (mi->flags & CORE__F_S_DOWN) ? s->t.ping_period * 5 : s->t.info_period * 3;
-    *val = s->now - ri->info_refresh;
-    if (*val > *lim) { return "INFO age"; }
-    *val = ri->master_link_down_time;
-    *lim = max_down;
-    if (*val > *lim) { return "master link down"; }
-    return NULL;
+    const char *what = NULL;
+    int64_t val = 0, lim = 0;
+    int64_t info_lim = (mi->flags & CORE__F_S_DOWN) ? s->t.ping_period * 5 : s->t.info_period * 3;
+    if (ri->flags & (CORE__F_S_DOWN | CORE__F_O_DOWN)) {
+        snprintf(why, cap, "down");
+    } else if (l->disconnected) {
+        snprintf(why, cap, "disconnected");
+    } else if ((val = s->now - l->last_avail_time) > (lim = s->t.ping_period * 5)) {
+        what = "last valid ping reply";
+    } else if (ri->slave_priority == 0) {
+        snprintf(why, cap, "priority 0");
+    } else if ((val = s->now - ri->info_refresh) > (lim = info_lim)) {
+        what = "INFO age";
+    } else if ((val = ri->master_link_down_time) > (lim = max_down)) {
+        what = "master link down";
+    } else {
+        return false;
+    }
+    if (what != NULL) {
+        snprintf(why, cap, "%s %lld ms > limit %lld ms", what, (long long)val, (long long)lim);
+    }
+    return true;
 }
 
 uint32_t core__select_slave(struct core_sentinel *s, uint32_t mslot) {
@@ -67,11 +73,9 @@ uint32_t core__select_slave(struct core_sentinel *s, uint32_t mslot) {
     if (mi->flags & CORE__F_S_DOWN) { max_down += s->now - mi->s_down_since_time; }
     for (uint32_t k = 0; k < m->nreplicas; k++) {
         uint32_t r = m->replicas[k];
-        int64_t val = 0, lim = 0;
-        const char *why = excluded(s, mslot, r, max_down, &val, &lim);
-        if (why != NULL) {
-            core__out_explain(s, "%s excluded: %s %lld ms > limit %lld ms", core__inst(s, r)->name,
-                              why, (long long)val, (long long)lim);
+        char why[96];
+        if (excluded(s, mslot, r, max_down, why, sizeof(why))) {
+            core__out_explain(s, "%s excluded: %s", core__inst(s, r)->name, why);
             continue;
         }
         if (best == CORE__NONE || compare(s, r, best) < 0) { best = r; }
