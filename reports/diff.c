@@ -44,6 +44,11 @@ static const char *const follower_detect[] = {"+sdown master", "+odown master"};
 static const char *const follower_vote[] = {"+new-epoch", "+vote-for-leader"};
 static const char *const follower_switch[] = {"+config-update-from", "+switch-master"};
 
+/* Things one sentinel or another does (spec §11.3: the first whose INFO
+ * arrives converts the old master, the others then see it as a replica):
+ * compared across all sentinels, not per role. */
+static const char *const anyone[] = {"+convert-to-slave", "+fix-slave-config", "+role-change"};
+
 struct item {
     int64_t dt_ms;
     const char *line; /* skeleton line, owned by the rep_norm */
@@ -132,19 +137,25 @@ static void chain_of(bool leader, const struct rep_norm_event *e, char *chain) {
     }
 }
 
-static int collect(const struct rep_norm *n, int32_t sentinel, struct side *s) {
+/* One sentinel's events without the "anyone" ones, or (sentinel -1) the
+ * "anyone" events of every sentinel. */
+static int collect(const struct rep_norm *n, int32_t sentinel, bool all, struct side *s) {
     memset(s, 0, sizeof(*s));
-    if (sentinel < 0) { return 0; }
+    if (sentinel < 0 && !all) { return 0; }
     s->items = calloc(n->len + 1, sizeof(*s->items));
     if (s->items == NULL) { return -1; }
-    const char *proc = n->run->scn->sentinels[sentinel].name;
-    bool leader = sentinel == n->leader;
+    const char *proc = sentinel >= 0 ? n->run->scn->sentinels[sentinel].name : NULL;
+    bool leader = sentinel >= 0 && sentinel == n->leader;
     for (uint32_t i = 0; i < n->len; i++) {
         const struct rep_norm_event *e = &n->events[i];
-        if (e->kind != REP_KIND_EVENT || e->level == REP_LEVEL_DEBUG || e->dt_ms < 0 ||
-            strcmp(e->proc, proc) != 0) {
+        if (e->kind != REP_KIND_EVENT || e->level == REP_LEVEL_DEBUG || e->dt_ms < 0) { continue; }
+        if (all ? !IN(anyone, e->skel) || e->role[0] == '\0'
+                : strcmp(e->proc, proc) != 0 || IN(anyone, e->skel)) {
             continue;
         }
+        /* The "anyone" events are sentinels' only: nodes and the harness have no role letter L/F.
+         */
+        if (all && e->role[0] != 'L' && e->role[0] != 'F') { continue; }
         struct item *it = &s->items[s->len++];
         it->dt_ms = e->dt_ms;
         it->line = e->skel;
@@ -396,10 +407,12 @@ static int diff_role(struct ctx *c,
                      const struct rep_norm *nb,
                      const char *role,
                      FILE *out) {
-    int32_t ia = sentinel_with_role(na, role), ib = sentinel_with_role(nb, role);
+    bool all = strcmp(role, "*") == 0;
+    int32_t ia = all ? -1 : sentinel_with_role(na, role),
+            ib = all ? -1 : sentinel_with_role(nb, role);
     struct side sa, sb;
-    if (collect(na, ia, &sa) < 0) { return -1; }
-    if (collect(nb, ib, &sb) < 0) {
+    if (collect(na, ia, all, &sa) < 0) { return -1; }
+    if (collect(nb, ib, all, &sb) < 0) {
         free(sa.items);
         return -1;
     }
@@ -417,8 +430,8 @@ static int diff_role(struct ctx *c,
     match_rest(c, &sa, &sb);
     if (c->rc == 0 && out != NULL) {
         qsort(c->rows.v, c->rows.len, sizeof(struct row), cmp_row);
-        const char *pa = ia >= 0 ? na->run->scn->sentinels[ia].name : "-";
-        const char *pb = ib >= 0 ? nb->run->scn->sentinels[ib].name : "-";
+        const char *pa = ia >= 0 ? na->run->scn->sentinels[ia].name : all ? "any" : "-";
+        const char *pb = ib >= 0 ? nb->run->scn->sentinels[ib].name : all ? "any" : "-";
         print_rows(out, &c->rows, role, pa, pb, c->o->context);
     }
     free(sa.items);
@@ -462,6 +475,7 @@ int rep_diff_norm(const struct rep_norm *a,
         if (sentinel_with_role(a, role) < 0 && sentinel_with_role(b, role) < 0) { continue; }
         diff_role(&c, a, b, role, out);
     }
+    if (c.rc == 0) { diff_role(&c, a, b, "*", out); }
     free(c.rows.v);
     if (c.rc < 0) { return -1; }
     return res->order + res->presence + res->timing > 0 ? 1 : 0;

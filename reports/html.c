@@ -398,6 +398,8 @@ static void axis(struct lane_ctx *c) {
         for (int64_t t = first; t < v->t[i + 1]; t += step) {
             if (t < v->t[i]) { continue; }
             long long x = (long long)xpos(v, t);
+            /* Leave room for the squeezed-gap label just before this segment. */
+            if (i > 0 && is_break(v, i - 1) && x - x0 < 40) { continue; }
             fprintf(c->f,
                     "<line class=\"grid\" x1=\"%lld\" y1=\"%d\" x2=\"%lld\" y2=\"%u\"/>"
                     "<text class=\"axis\" x=\"%lld\" y=\"%u\">%s%lld.%llds</text>\n",
@@ -581,7 +583,11 @@ int rep_html_write(FILE *f,
     snprintf(title, sizeof(title), "%s (seed %llu)", rep_mode_name(run->mode),
              (unsigned long long)run->seed);
     timeline(f, run, &v, title);
-    if (real != NULL) { timeline(f, real, &v, rep_mode_name(real->mode)); }
+    if (real != NULL) {
+        snprintf(title, sizeof(title), "%s (seed %llu)", rep_mode_name(real->mode),
+                 (unsigned long long)real->seed);
+        timeline(f, real, &v, real->mode == REP_MODE_SIM ? title : rep_mode_name(real->mode));
+    }
     fprintf(f, "</div>\n");
     int rc = log_block(f, run, "Redis log lines");
     if (real != NULL && rc == 0) { rc = log_block(f, real, "Redis log lines (real)"); }
