@@ -351,6 +351,30 @@ static void test_sentinel_serve_sigterm_is_clean(void **state) {
     assert_true(rsh_count(ours.log, "Received SIGTERM scheduling shutdown") == 1);
 }
 
+static bool tilted(void *arg) {
+    (void)arg;
+    return rsh_count(ours.log, "+tilt #tilt mode entered") == 1;
+}
+
+/* Goal: TILT reacts to real time: a sentinel frozen for longer than the
+ * tilt trigger (2 s) enters TILT when it resumes, says so in INFO, and
+ * keeps serving. Method: SIGSTOP for 3 s, SIGCONT, read the log and INFO. */
+static void test_sentinel_serve_tilt_after_freeze(void **state) {
+    (void)state;
+    start_trio("");
+    assert_true(rsh_wait_up(ours.port, 5000));
+    assert_true(rsh_wait(replica_known, NULL, 15000));
+    assert_int_equal(kill(ours.pid, SIGSTOP), 0);
+    usleep(3000000);
+    assert_int_equal(kill(ours.pid, SIGCONT), 0);
+    assert_true(rsh_wait(tilted, NULL, 3000));
+    redisReply *r = rsh_cmd(ours.port, "INFO sentinel");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STRING);
+    assert_non_null(strstr(r->str, "sentinel_tilt:1"));
+    freeReplyObject(r);
+}
+
 /* Goal: config errors are reported like Redis (FATAL banner, line, reason,
  * exit 1), --check-config prints FILE:LINE: message, and a read-only config
  * file is refused. Method: run the binary on small files. */
@@ -403,6 +427,7 @@ int main(void) {
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_requires_auth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_sigterm_is_clean, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_tilt_after_freeze, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
