@@ -44,6 +44,7 @@ struct sg {
     uint64_t failover_epoch; /* epoch of this sentinel's last +try-failover */
     uint64_t config_epoch;   /* highest seen */
     int32_t master_node;     /* node the sentinel reports as master; -1 unknown */
+    int32_t sentinels_known; /* other-sentinel records in the latest view; -1 none yet */
     uint8_t state;           /* failover state index (coverage) */
     bool odown;
     bool forced;         /* the last attempt was a manual failover */
@@ -64,6 +65,7 @@ struct election {
     uint32_t sentinel;
     uint64_t epoch;
     bool forced;
+    bool partial; /* the leader knew fewer sentinels than there are */
 };
 
 struct sim_chaos_check {
@@ -137,6 +139,7 @@ struct sim_chaos_check *sim_chaos_check_new(const struct scn *scn, const struct 
     }
     for (size_t i = 0; i < (size_t)c->ns * c->ng; i++) {
         c->sg[i].master_node = -1;
+        c->sg[i].sentinels_known = -1;
     }
     for (uint32_t g = 0; g < c->ng; g++) {
         c->legit_master[scn->groups[g].master] = true;
@@ -162,8 +165,9 @@ void sim_chaos__flag(struct sim_chaos_check *c,
                      const char *fmt,
                      ...) {
     SIM_ASSERT((unsigned)inv < SIM_CHAOS_INV_COUNT);
-    if ((c->seen & (1u << inv)) || c->v_len >= SIM_CHAOS_VIOLATIONS_MAX) { return; }
-    c->seen |= 1u << inv;
+    uint64_t bit = 1ull << (inv * 3 + cls);
+    if ((c->seen & bit) || c->v_len >= SIM_CHAOS_VIOLATIONS_MAX) { return; }
+    c->seen |= bit;
     struct sim_chaos_violation *v = &c->v[c->v_len++];
     memset(v, 0, sizeof(*v));
     v->inv = inv;
@@ -242,25 +246,32 @@ static const char *node_name(const struct sim_chaos_check *c, int32_t n) {
 
 /* ---------------------------------------------------------------- events */
 
+/* Why two leaders in one epoch can be legitimate: a forced failover needs
+ * no votes (§9.2), and a majority is counted over the sentinels a leader
+ * knows, so sentinels that have not discovered each other each win alone
+ * (§8.3; docs "Adding or removing Sentinels"). */
+static const char *two_leaders_cite(const struct election *a, const struct election *b) {
+    if (a->forced || b->forced) { return "spec §9.2, §12.4: a forced failover skips the election"; }
+    if (a->partial || b->partial) {
+        return "spec §8.3: majority of the sentinels known; they had not discovered each other";
+    }
+    return "";
+}
+
 static void on_elected(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g) {
     struct sg *x = sg_at(c, s, g);
+    struct election me = {g, s, x->failover_epoch, x->forced,
+                          x->sentinels_known >= 0 && (uint32_t)x->sentinels_known + 1 < c->ns};
     for (uint32_t i = 0; i < c->el_len; i++) {
         const struct election *e = &c->el[i];
-        if (e->group != g || e->epoch != x->failover_epoch || e->sentinel == s) { continue; }
-        bool forced = e->forced || x->forced;
-        sim_chaos__flag(
-            c, SIM_CHAOS_INV_TWO_LEADERS, forced ? SIM_CHAOS_CLASS_KNOWN : SIM_CHAOS_CLASS_BUG, t,
-            sname(c, s), forced ? "spec §9.2, §12.4: a forced failover skips the election" : "",
-            "%s and %s both elected leader of %s in epoch %" PRIu64, sname(c, e->sentinel),
-            sname(c, s), c->scn->groups[g].name, x->failover_epoch);
+        if (e->group != g || e->epoch != me.epoch || e->sentinel == s) { continue; }
+        const char *cite = two_leaders_cite(e, &me);
+        sim_chaos__flag(c, SIM_CHAOS_INV_TWO_LEADERS,
+                        cite[0] ? SIM_CHAOS_CLASS_KNOWN : SIM_CHAOS_CLASS_BUG, t, sname(c, s), cite,
+                        "%s and %s both elected leader of %s in epoch %" PRIu64,
+                        sname(c, e->sentinel), sname(c, s), c->scn->groups[g].name, me.epoch);
     }
-    if (c->el_len < SIM_CHAOS_ELECTIONS_MAX) {
-        struct election *e = &c->el[c->el_len++];
-        e->group = g;
-        e->sentinel = s;
-        e->epoch = x->failover_epoch;
-        e->forced = x->forced;
-    }
+    if (c->el_len < SIM_CHAOS_ELECTIONS_MAX) { c->el[c->el_len++] = me; }
 }
 
 static void on_vote(
@@ -432,6 +443,7 @@ static void view_master(struct sim_chaos_check *c,
     int32_t m = node_at(c, v->ip, v->port);
     if (fresh && m >= 0) { c->legit_master[m] = true; }
     x->master_node = m;
+    x->sentinels_known = (int32_t)v->sentinels;
     disagree_check(c, t, s, g);
 }
 

@@ -23,11 +23,16 @@
 #include "sim/check.h"
 #include "sim/sim.h"
 
-static bool has_inv(const struct sim_chaos_result *r, enum sim_chaos_inv inv) {
+/* The finding of invariant `inv` and class `cls` in r, or NULL. */
+static const struct sim_chaos_violation *find(const struct sim_chaos_result *r,
+                                              enum sim_chaos_inv inv,
+                                              enum sim_chaos_class cls) {
     for (uint32_t i = 0; i < r->violations_len; i++) {
-        if (r->violations[i].inv == inv) { return true; }
+        if (r->violations[i].inv == inv && r->violations[i].cls == cls) {
+            return &r->violations[i];
+        }
     }
-    return false;
+    return NULL;
 }
 
 int sim_chaos_run_file_model(const struct scn *cand,
@@ -54,13 +59,14 @@ int sim_chaos_run_file_model(const struct scn *cand,
 struct pred {
     uint64_t seed;
     enum sim_chaos_inv inv;
+    enum sim_chaos_class cls; /* the same invariant explained otherwise is another finding */
 };
 
 static bool still_fails(void *ud, const struct scn *cand) {
     const struct pred *p = ud;
     struct sim_chaos_result r;
     if (sim_chaos_run_file_model(cand, p->seed, true, &r) != 0) { return false; }
-    return has_inv(&r, p->inv);
+    return find(&r, p->inv, p->cls) != NULL;
 }
 
 static void comment_for(const struct sim_chaos_violation *v,
@@ -104,7 +110,7 @@ int sim_chaos_reproduce(const struct scn *scn,
     memset(out, 0, sizeof(*out));
     struct scn s;
     if (sim_chaos_scn_clone(scn, &s) != 0) { return SIM_E_NOMEM; }
-    struct pred p = {seed, v->inv};
+    struct pred p = {seed, v->inv, v->cls};
     /* A crash would take this process down: crashes are written unshrunk. */
     bool shrink = o->shrink && v->inv != SIM_CHAOS_INV_CRASH && still_fails(&p, &s);
     if (shrink && sim_chaos_shrink(&s, still_fails, &p, o->tries_max, &out->stats) != 0) {
@@ -124,8 +130,15 @@ int sim_chaos_reproduce(const struct scn *scn,
     snprintf(out->path, sizeof(out->path), "%s/seed-%" PRIu64 "-%s.yaml", o->dir, seed,
              sim_chaos_inv_name(v->inv));
     snprintf(s.name, sizeof(s.name), "chaos-%" PRIu64 "-%s", seed, sim_chaos_inv_name(v->inv));
+    /* The shrunk run's own words (names of the smaller topology) for the header. */
+    struct sim_chaos_violation now = *v;
+    struct sim_chaos_result r;
+    if (shrink && sim_chaos_run_file_model(&s, seed, true, &r) == 0) {
+        const struct sim_chaos_violation *f = find(&r, v->inv, v->cls);
+        if (f != NULL) { now = *f; }
+    }
     char comment[1024];
-    comment_for(v, seed, &out->stats, comment, sizeof(comment));
+    comment_for(&now, seed, &out->stats, comment, sizeof(comment));
     int rc = sim_chaos_write_yaml(&s, seed, comment, out->path);
     sim_chaos_scn_free(&s);
     if (rc != 0 || v->inv == SIM_CHAOS_INV_CRASH) { return rc; }
@@ -133,11 +146,9 @@ int sim_chaos_reproduce(const struct scn *scn,
     struct scn loaded;
     struct scn_error err;
     memset(&loaded, 0, sizeof(loaded));
-    if (scn_load(out->path, &loaded, &err) == 0) {
-        struct sim_chaos_result r;
-        if (sim_chaos_run_scn(&loaded, seed, true, &r, NULL) == SIM_OK) {
-            out->verified = has_inv(&r, v->inv);
-        }
+    if (scn_load(out->path, &loaded, &err) == 0 &&
+        sim_chaos_run_scn(&loaded, seed, true, &r, NULL) == SIM_OK) {
+        out->verified = find(&r, v->inv, v->cls) != NULL;
     }
     scn_free(&loaded);
     return 0;

@@ -1,10 +1,10 @@
 /* chaos_run.c: one scenario run under the chaos invariant checkers.
  *
  * Method: the simulator calls the observer (sim.h, struct sim_observer)
- * synchronously after every core step; the events and log lines of that
- * step go to the checker, and if the step emitted any event (every change
- * the invariants watch comes with one) or the sentinel just started, its
- * core's read-only views follow. Sentinel starts and stops reset what a
+ * synchronously after every core step. If the step emitted any event
+ * (every change the invariants watch comes with one) or the sentinel just
+ * started, the checker first reads its core's views, then takes the step's
+ * events and log lines in order. Sentinel starts and stops reset what a
  * process keeps in memory; the end of the last timeline step opens the
  * stable window (bound from chaos_bound.c). A WAIT that times out does not
  * end the run (wait_timeout_continues): chaos waits on events that may
@@ -55,6 +55,15 @@ static bool on_core_step(void *ud,
     struct ctx *x = ud;
     SIM_ASSERT(sentinel < x->scn->sentinels_len);
     bool events = false;
+    for (size_t i = 0; i < outs_len && !events; i++) {
+        events = outs[i].kind == CORE_OUT_EVENT;
+    }
+    /* The view first: what the events are judged against (how many
+     * sentinels a leader knew) is then the state this step produced. */
+    if (events || x->fresh[sentinel]) {
+        x->fresh[sentinel] = false;
+        sim_chaos_check_core(x->c, t_ms, sentinel, core);
+    }
     char text[REP_TEXT_MAX];
     for (size_t i = 0; i < outs_len; i++) {
         const struct core_output *o = &outs[i];
@@ -62,16 +71,9 @@ static bool on_core_step(void *ud,
         size_t len = o->text_len < sizeof(text) - 1 ? o->text_len : sizeof(text) - 1;
         memcpy(text, o->text, len);
         text[len] = '\0';
-        if (o->kind == CORE_OUT_EVENT) {
-            events = true;
-            sim_chaos_check_event(x->c, t_ms, sentinel, group_of(x->scn, o->master), o->type, text);
-        } else {
-            sim_chaos_check_event(x->c, t_ms, sentinel, -1, "", text);
-        }
-    }
-    if (events || x->fresh[sentinel]) {
-        x->fresh[sentinel] = false;
-        sim_chaos_check_core(x->c, t_ms, sentinel, core);
+        bool ev = o->kind == CORE_OUT_EVENT;
+        sim_chaos_check_event(x->c, t_ms, sentinel, ev ? group_of(x->scn, o->master) : -1,
+                              ev ? o->type : "", text);
     }
     return x->stop_early && unexplained(x->c);
 }
