@@ -251,11 +251,11 @@ static const char *node_name(const struct sim_chaos_check *c, int32_t n) {
  * knows, so sentinels that have not discovered each other each win alone
  * (§8.3; docs "Adding or removing Sentinels"). */
 static const char *two_leaders_cite(const struct election *a, const struct election *b) {
-    if (a->forced || b->forced) { return "spec §9.2, §12.4: a forced failover skips the election"; }
-    if (a->partial || b->partial) {
-        return "spec §8.3: majority of the sentinels known; they had not discovered each other";
-    }
-    return "";
+    static const char forced[] = "spec §9.2, §12.4: a forced failover skips the election";
+    static const char partial[] =
+        "spec §8.3: majority of the sentinels known; they had not discovered each other";
+    if (a->forced || b->forced) { return forced; }
+    return a->partial || b->partial ? partial : "";
 }
 
 static void on_elected(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g) {
