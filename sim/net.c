@@ -328,7 +328,10 @@ static uint32_t destination(const struct sim_world *w, const struct sim_msg *msg
     if (msg->kind == SIM_MSG_CONNECT) {
         return c->open[SIM_END_CLIENT] ? c->proc[SIM_END_SERVER] : SIM_NONE;
     }
-    return c->open[msg->to_end] ? c->proc[msg->to_end] : SIM_NONE;
+    /* Data sent right after a connect follows the SYN: while the server has
+     * not handled it yet (paused), it queues behind it. */
+    bool pending = msg->to_end == SIM_END_SERVER && !c->accepted && c->open[SIM_END_CLIENT];
+    return c->open[msg->to_end] || pending ? c->proc[msg->to_end] : SIM_NONE;
 }
 
 static void handle(struct sim_world *w, uint32_t m) {
@@ -338,6 +341,7 @@ static void handle(struct sim_world *w, uint32_t m) {
     switch (msg->kind) {
     case SIM_MSG_CONNECT:
         c->open[SIM_END_SERVER] = true;
+        c->accepted = true;
         end_link(w, conn, SIM_END_SERVER);
         sim__net_send(w, conn, SIM_END_SERVER, SIM_MSG_ACCEPT, 0, NULL, 0);
         sim__msg_free(w, m);
@@ -355,6 +359,11 @@ static void handle(struct sim_world *w, uint32_t m) {
     case SIM_MSG_CMD:
     case SIM_MSG_REPLY:
     case SIM_MSG_PUSH:
+        /* The SYN itself was lost: what follows it has no connection to join. */
+        if (!c->open[msg->to_end]) {
+            sim__msg_free(w, m);
+            return;
+        }
         sim__dispatch(w, m);
         sim__msg_free(w, m);
         return;
@@ -377,8 +386,13 @@ void sim__net_deliver(struct sim_world *w, uint32_t m) {
     }
     struct sim_proc *p = &w->procs[to];
     if (!p->up) {
-        /* Only a connect can reach a dead process (its ends were all reset). */
-        SIM_ASSERT(msg->kind == SIM_MSG_CONNECT);
+        /* A dead process's ends were all reset: only a connect (refused) or
+         * data queued behind one can still be heading for it. */
+        SIM_ASSERT(msg->kind == SIM_MSG_CONNECT || !c->accepted);
+        if (msg->kind != SIM_MSG_CONNECT) {
+            sim__msg_free(w, m);
+            return;
+        }
         enqueue(w, msg->conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, NULL, 0, to,
                 c->proc[SIM_END_CLIENT]);
         sim__msg_free(w, m);

@@ -122,10 +122,10 @@ int sim__world_init(struct sim_world *w,
     bump(&w->limits.conns_max, 2 * (scn->nodes_len + scn->sentinels_len) + 16);
     if (alloc_world(w) != 0) { return SIM_E_NOMEM; }
     init_procs(w);
-    if (sim__client_init(w) != 0 || init_data(w) != 0) { return SIM_E_NOMEM; }
     for (uint32_t i = 0; i < w->nodes_len; i++) {
         sim__node_init(w, i);
     }
+    if (sim__client_init(w) != 0 || init_data(w) != 0) { return SIM_E_NOMEM; }
     for (uint32_t i = 0; i < w->sentinels_len; i++) {
         if (sim__sentinel_init(w, i) != 0) { return SIM_E_NOMEM; }
     }

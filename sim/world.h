@@ -80,6 +80,7 @@ struct sim_conn {
     uint32_t gen; /* bumped when the slot is freed: stale messages die */
     bool used;
     bool open[2];              /* each end still exists */
+    bool accepted;             /* the server end was opened (the SYN was handled) */
     uint32_t proc[2];          /* client process, server process (SIM_NONE: nobody there) */
     uint32_t prev[2], next[2]; /* per-process lists of ends */
     uint64_t fifo_ms[2];       /* last delivery time towards each end: keeps FIFO order */
