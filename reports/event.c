@@ -322,8 +322,12 @@ static int parse_record(const struct reader *r,
     return 0;
 }
 
-int rep__event_parse(const char *path, uint32_t line, const struct rep__json_obj *obj,
-                     struct rep_log *log, char *err, size_t errlen) {
+int rep__event_parse(const char *path,
+                     uint32_t line,
+                     const struct rep__json_obj *obj,
+                     struct rep_log *log,
+                     char *err,
+                     size_t errlen) {
     struct reader r = {path, line, err, errlen};
     return parse_record(&r, obj, log);
 }

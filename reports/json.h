@@ -69,8 +69,12 @@ int rep__json_cat(char *buf, size_t cap, size_t *pos, const char *fmt, ...)
  * appends it to log; seq must equal log->len. Returns 0, or -1 with
  * "path:line:col: message" in err. */
 struct rep_log;
-int rep__event_parse(const char *path, uint32_t line, const struct rep__json_obj *obj,
-                     struct rep_log *log, char *err, size_t errlen);
+int rep__event_parse(const char *path,
+                     uint32_t line,
+                     const struct rep__json_obj *obj,
+                     struct rep_log *log,
+                     char *err,
+                     size_t errlen);
 
 /* Whether a parsed line is one of runfile.h's header records. */
 bool rep__json_is_header(const struct rep__json_obj *obj);
