@@ -238,6 +238,7 @@ struct core_sentinel {
     uint32_t links_max;
     struct core__conn *conns;
     uint32_t conn_slot_bits;
+    uint32_t conn_cursor; /* next-fit start, spreads slot reuse */
     uint32_t *index_pool; /* backing store of replicas/sentinels arrays */
     char *info_slab;      /* insts_max * info_cache_bytes */
     uint32_t info_cache_bytes;

@@ -44,13 +44,22 @@ uint32_t core__conn_lookup(struct core_sentinel *s, uint32_t id) {
 }
 
 static uint32_t conn_open(struct core_sentinel *s, uint32_t link, bool pubsub, uint32_t inst) {
-    uint32_t slot;
-    for (slot = 0; slot < s->lim.conns_max && s->conns[slot].id != 0; slot++) {}
+    uint32_t slot = CORE__NONE;
+    /* Next fit: reuse every slot in turn, so generations grow slowly. */
+    for (uint32_t k = 0; k < s->lim.conns_max; k++) {
+        uint32_t cand = (s->conn_cursor + k) % s->lim.conns_max;
+        if (s->conns[cand].id == 0) {
+            slot = cand;
+            break;
+        }
+    }
     /* conns_max too small for this deployment: a limit, loudly. */
-    CORE_ASSERT(slot < s->lim.conns_max);
+    CORE_ASSERT(slot != CORE__NONE);
+    s->conn_cursor = (slot + 1) % s->lim.conns_max;
     struct core__conn *c = &s->conns[slot];
     uint32_t gen = (c->link + 1u) & ((1u << (32 - s->conn_slot_bits)) - 1u);
-    if (gen == 0) { gen = 1; }
+    /* Ids are never reused: running out of generations is a hard stop. */
+    CORE_ASSERT(gen != 0);
     c->id = (gen << s->conn_slot_bits) | slot;
     c->link = link;
     c->pubsub = pubsub;
@@ -290,15 +299,33 @@ static void on_subscribe_reply(struct core_sentinel *s,
     if (r->type == CORE_REPLY_ERROR) { core__link_close(s, link, true); }
 }
 
+/* True if r respects the bounds of core.h (depth, elements, INFO size). */
+static bool reply_bounded(const struct core_reply *r, uint32_t depth) {
+    CORE_ASSERT(r != NULL);
+    CORE_ASSERT(depth <= CORE_REPLY_DEPTH_MAX + 1);
+    if (depth > CORE_REPLY_DEPTH_MAX) { return false; }
+    if (r->type == CORE_REPLY_BULK && r->len > CORE_INFO_BYTES_MAX) { return false; }
+    if (r->type != CORE_REPLY_ARRAY) { return true; }
+    if (r->elements_len > CORE_REPLY_ELEMENTS_MAX) { return false; }
+    if (r->elements_len > 0 && r->elements == NULL) { return false; }
+    for (size_t k = 0; k < r->elements_len; k++) {
+        if (!reply_bounded(&r->elements[k], depth + 1)) { return false; }
+    }
+    return true;
+}
+
 void core__on_reply(struct core_sentinel *s, const struct core_input *in) {
+    static const struct core_reply wrong_type = {.type = CORE_REPLY_NIL};
     uint32_t slot = core__conn_lookup(s, in->conn);
     CORE_ASSERT(in->reply != NULL);
+    /* Anything beyond the bounds is treated like a wrong-type reply. */
+    const struct core_reply *reply = reply_bounded(in->reply, 1) ? in->reply : &wrong_type;
     if (slot == CORE__NONE || (in->cmd >> CORE__CMD_SEQ_SHIFT) >= s->cmd_seq) { return; }
     uint32_t link = s->conns[slot].link;
     struct core__link *l = &s->links[link];
     enum core__cmd_kind kind = (enum core__cmd_kind)((in->cmd >> CORE__CMD_INST_BITS) & 0xfu);
     if (kind == CORE__CK_SUBSCRIBE) {
-        on_subscribe_reply(s, l, link, in->reply);
+        on_subscribe_reply(s, l, link, reply);
         return;
     }
     uint32_t inst = reply_target(s, slot, in->cmd);
