@@ -204,7 +204,10 @@ int rep_log_parse_line(const char *line,
     if (digits(&x, 1, 10, &pid) < 0 || x.s[x.i] != ':') { return 1; }
     x.i++;
     char role = x.s[x.i];
-    if (role != 'X' && role != 'M' && role != 'S' && role != 'C') { return -1; }
+    /* "<pid>:signal-handler (<time>) ..." and the like are not log lines proper. */
+    if ((role != 'X' && role != 'M' && role != 'S' && role != 'C') || x.s[x.i + 1] != ' ') {
+        return 1;
+    }
     x.i++;
     if (expect_char(&x, ' ') < 0 || digits(&x, 1, 2, &day) < 0 || expect_char(&x, ' ') < 0) {
         return -1;

@@ -50,7 +50,7 @@ int rep_log_write_run(FILE *f, const struct rep_run *run, const char *proc);
  * converted with mktime() (the process's TZ, as Redis used) and t_ms is
  * its Unix ms minus origin_unix_ms (0 when earlier). seq is left 0.
  * Returns 0 for a record, 1 for a line that is not a log line (the ASCII
- * logo, blank lines), -1 when a prefixed line is malformed. */
+ * logo, blank lines, "<pid>:signal-handler ..."), -1 when a "<pid>:<role> " line is malformed. */
 int rep_log_parse_line(const char *line,
                        const char *proc,
                        uint64_t origin_unix_ms,

@@ -110,7 +110,11 @@ static void test_rep_log_parse_real_lines(void **state) {
     assert_int_equal(rep_log_parse_line("                _._", "s1", origin, &ev), 1);
     assert_int_equal(rep_log_parse_line("", "s1", origin, &ev), 1);
     assert_int_equal(rep_log_parse_line("4242:X 22 Nov 2026 00:51 # x", "s1", origin, &ev), -1);
-    assert_int_equal(rep_log_parse_line("4242:Q 22 Nov 2026 00:51:04.500 # x", "s1", origin, &ev),
+    assert_int_equal(rep_log_parse_line("4242:signal-handler (1795309569) Received SIGTERM "
+                                        "scheduling shutdown...",
+                                        "s1", origin, &ev),
+                     1);
+    assert_int_equal(rep_log_parse_line("4242:X 22 Nov 2026 00:51:04.5 # x", "s1", origin, &ev),
                      -1);
     assert_int_equal(rep_log_parse_line("4242:X 22 Nov 2026 00:50:59.000 # +tilt #tilt mode "
                                         "entered",
