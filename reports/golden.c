@@ -119,13 +119,17 @@ int rep_golden_write(const struct rep_golden *g, const struct rep_run *run, cons
     FILE *f = fopen(path, "w");
     if (f == NULL) { return -1; }
     const struct scn *s = run->scn;
+    /* The file name only: the golden must not change with where the library was run from. */
+    const char *file = s->path != NULL ? s->path : "";
+    const char *slash = strrchr(file, '/');
+    file = slash != NULL ? slash + 1 : file;
     fprintf(f,
             "# sentsim golden skeleton of scenario %s (%s)\n"
             "# Written by `sentsim run --update-golden` from %u run(s); review every change.\n"
             "# Per role (L: elected leader, F: each follower alive at the end), the\n"
             "# sentinels' event lines from the first fault on, in the order every run\n"
             "# must keep (reports/README.md, \"Golden skeletons\").\n",
-            s->name, s->path != NULL ? s->path : "", g->runs);
+            s->name, file, g->runs);
     for (int r = 0; r < REP_GOLDEN_ROLES; r++) {
         fprintf(f, "[%s]\n", g->roles[r].role);
         for (uint32_t i = 0; i < g->roles[r].len; i++) {
