@@ -15,6 +15,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/chaos_internal.h"
@@ -81,6 +82,73 @@ static bool electable(const struct rep_run *run, uint32_t g) {
     return up >= s->groups[g].settings.quorum && up >= s->sentinels_len / 2 + 1;
 }
 
+/* The event that made node `name` a replica again after it acknowledged
+ * writes (so a resync discarded them): the last reconfiguration of it, or
+ * else the last fault that hit it. Written into buf as a short phrase. */
+static void discarded_by(const struct rep_run *run, const char *name, char *buf, size_t cap) {
+    static const char *const demote[] = {"+convert-to-slave", "+slave-reconf-sent",
+                                         "+slave-reconf-sent-be", "+fix-slave-config"};
+    char pattern[REP_IP_MAX + 16] = "";
+    for (uint32_t i = 0; i < run->names_len; i++) {
+        const struct rep_name *n = &run->names[i];
+        if (n->proc.kind == SCN_PROC_NODE &&
+            strcmp(run->scn->nodes[n->proc.index].name, name) == 0) {
+            snprintf(pattern, sizeof(pattern), "slave %s:%u ", n->ip, n->port);
+        }
+    }
+    for (size_t i = run->log.len; i > 0 && pattern[0] != '\0'; i--) {
+        const struct rep_event *e = &run->log.events[i - 1];
+        if (e->kind != REP_KIND_EVENT || strstr(e->text, pattern) == NULL) { continue; }
+        for (size_t k = 0; k < sizeof(demote) / sizeof(demote[0]); k++) {
+            if (strcmp(e->type, demote[k]) == 0) {
+                snprintf(buf, cap, "demoted by %s from %s at %.1f s", e->type, e->proc,
+                         (double)e->t_ms / 1000.0);
+                return;
+            }
+        }
+    }
+    for (size_t i = run->log.len; i > 0; i--) {
+        const struct rep_event *e = &run->log.events[i - 1];
+        if (e->kind == REP_KIND_FAULT && strstr(e->text, name) != NULL) {
+            snprintf(buf, cap, "last fault on it: '%s' at %.1f s", e->text,
+                     (double)e->t_ms / 1000.0);
+            return;
+        }
+    }
+    snprintf(buf, cap, "never reconfigured by a sentinel");
+}
+
+/* Lost acknowledged writes with the node that took the most and what discarded them. */
+static void judge_data(struct sim_chaos_check *c, const struct rep_run *run) {
+    const struct scn *s = run->scn;
+    uint32_t mrw = 0;
+    for (uint32_t n = 0; n < s->nodes_len; n++) {
+        if (s->nodes[n].group == s->workload.group && s->nodes[n].min_replicas_to_write > mrw) {
+            mrw = s->nodes[n].min_replicas_to_write;
+        }
+    }
+    /* The workload's own account names each node that acknowledged lost writes. */
+    static const char marker[] = " acknowledged writes lost: acked by ";
+    uint64_t most = 0;
+    char who[SCN_NAME_MAX] = "", why[128] = "";
+    for (size_t i = 0; i < run->log.len; i++) {
+        const struct rep_event *e = &run->log.events[i];
+        const char *m = e->kind == REP_KIND_CHECK ? strstr(e->text, marker) : NULL;
+        if (m == NULL) { continue; }
+        uint64_t n = strtoull(e->text, NULL, 10);
+        if (n <= most) { continue; }
+        most = n;
+        snprintf(who, sizeof(who), "%.*s", (int)strcspn(m + sizeof(marker) - 1, " "),
+                 m + sizeof(marker) - 1);
+    }
+    if (who[0] != '\0') { discarded_by(run, who, why, sizeof(why)); }
+    sim_chaos__flag(c, SIM_CHAOS_INV_WRITES_LOST, SIM_CHAOS_CLASS_KNOWN, run->end_t_ms, who,
+                    "spec §19 item 21; redis docs 'Consistency under partitions'",
+                    "%" PRIu64 " of %" PRIu64
+                    " acked writes lost (min-replicas-to-write %u); %" PRIu64 " acked by %s, %s",
+                    run->writes.lost, run->writes.acked, mrw, most, who[0] ? who : "?", why);
+}
+
 void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run) {
     SIM_ASSERT(run != NULL);
     SIM_ASSERT(run->scn != NULL);
@@ -93,17 +161,5 @@ void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run) {
             if (electable(run, g)) { judge_group(c, run, g); }
         }
     }
-    if (run->writes.lost > 0) {
-        uint32_t mrw = 0;
-        for (uint32_t n = 0; n < s->nodes_len; n++) {
-            if (s->nodes[n].group == s->workload.group && s->nodes[n].min_replicas_to_write > mrw) {
-                mrw = s->nodes[n].min_replicas_to_write;
-            }
-        }
-        sim_chaos__flag(c, SIM_CHAOS_INV_WRITES_LOST, SIM_CHAOS_CLASS_KNOWN, run->end_t_ms, "",
-                        "spec §19 item 21; redis docs 'Consistency under partitions'",
-                        "%" PRIu64 " of %" PRIu64 " acknowledged writes lost (min-replicas-to-write"
-                        " %u)",
-                        run->writes.lost, run->writes.acked, mrw);
-    }
+    if (run->writes.lost > 0) { judge_data(c, run); }
 }
