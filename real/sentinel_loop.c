@@ -213,7 +213,7 @@ static void apply(struct loop *lp, const struct core_output *o) {
         real_sentinel_log_text(CORE_LEVEL_DEBUG, o->text, o->text_len);
         break;
     case CORE_OUT_CRASH:
-        real_sentinel_log(CORE_LEVEL_WARNING, "Exiting at once with status %d", o->status);
+        /* The core logged why; like Sentinel, stop without any cleanup. */
         _exit(o->status);
     case CORE_OUT_EXIT:
         lp->exiting = true;

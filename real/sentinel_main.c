@@ -194,10 +194,7 @@ int real_cmd_sentinel(int argc, char **argv) {
         real_sentinel_log(CORE_LEVEL_WARNING, "Failed to write PID file: %s", strerror(errno));
     }
     int status = real__sentinel_run(core, &conf, path);
-    if (conf.pidfile != NULL) {
-        real_sentinel_log(CORE_LEVEL_NOTICE, "Removing the pid file.");
-        unlink(conf.pidfile);
-    }
+    if (conf.pidfile != NULL) { unlink(conf.pidfile); }
     real_sentinel_conf_free(&conf);
     return status;
 }

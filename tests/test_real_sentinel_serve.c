@@ -375,6 +375,33 @@ static void test_sentinel_serve_tilt_after_freeze(void **state) {
     freeReplyObject(r);
 }
 
+/* Goal: pidfile and loglevel are honoured: the pid file holds our pid while
+ * we run and is removed on SHUTDOWN; at loglevel warning no notice line
+ * ("*") is written. Method: start with both, SHUTDOWN through a client. */
+static void test_sentinel_serve_pidfile_and_loglevel(void **state) {
+    (void)state;
+    char extra[600];
+    snprintf(extra, sizeof(extra), "pidfile %s/ours.pid\nloglevel warning\n", rsh_dir());
+    start_trio(extra);
+    assert_true(rsh_wait_up(ours.port, 5000));
+    char path[600];
+    snprintf(path, sizeof(path), "%s/ours.pid", rsh_dir());
+    char *pid = rsh_read(path);
+    assert_non_null(pid);
+    assert_int_equal(atoi(pid), ours.pid);
+    free(pid);
+    assert_true(rsh_count(ours.log, "+monitor master mymaster") == 1);
+    assert_true(rsh_count(ours.log, " * ") == 0);
+    redisReply *r = rsh_cmd(ours.port, "SHUTDOWN");
+    if (r != NULL) { freeReplyObject(r); }
+    uint64_t end = rsh_now_ms() + 5000;
+    while (access(path, F_OK) == 0 && rsh_now_ms() < end) {
+        usleep(50000);
+    }
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_true(rsh_count(ours.log, "Sentinel is now ready to exit, bye bye...") == 1);
+}
+
 /* Goal: config errors are reported like Redis (FATAL banner, line, reason,
  * exit 1), --check-config prints FILE:LINE: message, and a read-only config
  * file is refused. Method: run the binary on small files. */
@@ -428,6 +455,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sentinel_serve_requires_auth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_sigterm_is_clean, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_tilt_after_freeze, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_pidfile_and_loglevel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
