@@ -64,6 +64,7 @@ struct election {
     uint32_t group;
     uint32_t sentinel;
     uint64_t epoch;
+    uint64_t current_epoch; /* the leader's current epoch when elected (> epoch: late votes) */
     bool forced;
     bool partial; /* the leader knew fewer sentinels than there are */
 };
@@ -246,30 +247,55 @@ static const char *node_name(const struct sim_chaos_check *c, int32_t n) {
 
 /* ---------------------------------------------------------------- events */
 
-/* Why two leaders in one epoch can be legitimate: a forced failover needs
- * no votes (§9.2), and a majority is counted over the sentinels a leader
- * knows, so sentinels that have not discovered each other each win alone
- * (§8.3; docs "Adding or removing Sentinels"). */
-static const char *two_leaders_cite(const struct election *a, const struct election *b) {
-    static const char forced[] = "spec §9.2, §12.4: a forced failover skips the election";
-    static const char partial[] =
-        "spec §8.3: majority of the sentinels known; they had not discovered each other";
-    if (a->forced || b->forced) { return forced; }
-    return a->partial || b->partial ? partial : "";
+/* How two leaders of one failover epoch are explained. A forced failover
+ * needs no votes (§9.2), and a majority is counted over the sentinels a
+ * leader knows, so sentinels that have not discovered each other each win
+ * alone (§8.3; docs "Adding or removing Sentinels"): both known. A leader
+ * whose current epoch had moved past its attempt's epoch was elected by
+ * votes of that later epoch: the tally counts votes of the global current
+ * epoch (§8.3 step 2) and asks carry it (§7.2.2), as upstream does, but the
+ * spec's own consequence ("we cannot win epoch F") says otherwise: new. */
+static enum sim_chaos_class two_leaders_class(const struct election *a,
+                                              const struct election *b,
+                                              const char **cite) {
+    if (a->forced || b->forced) {
+        *cite = "spec §9.2, §12.4: a forced failover skips the election";
+        return SIM_CHAOS_CLASS_KNOWN;
+    }
+    if (a->partial || b->partial) {
+        *cite = "spec §8.3: majority of the sentinels known; they had not discovered each other";
+        return SIM_CHAOS_CLASS_KNOWN;
+    }
+    if (a->current_epoch > a->epoch || b->current_epoch > b->epoch) {
+        *cite = "spec §8.3 step 2, §7.2.2: votes of the current epoch elect an older attempt";
+        return SIM_CHAOS_CLASS_NEW;
+    }
+    *cite = "";
+    return SIM_CHAOS_CLASS_BUG;
 }
 
 static void on_elected(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g) {
     struct sg *x = sg_at(c, s, g);
-    struct election me = {g, s, x->failover_epoch, x->forced,
+    struct election me = {g,
+                          s,
+                          x->failover_epoch,
+                          c->ps[s].current_epoch,
+                          x->forced,
                           x->sentinels_known >= 0 && (uint32_t)x->sentinels_known + 1 < c->ns};
     for (uint32_t i = 0; i < c->el_len; i++) {
         const struct election *e = &c->el[i];
         if (e->group != g || e->epoch != me.epoch || e->sentinel == s) { continue; }
-        const char *cite = two_leaders_cite(e, &me);
-        sim_chaos__flag(c, SIM_CHAOS_INV_TWO_LEADERS,
-                        cite[0] ? SIM_CHAOS_CLASS_KNOWN : SIM_CHAOS_CLASS_BUG, t, sname(c, s), cite,
-                        "%s and %s both elected leader of %s in epoch %" PRIu64,
-                        sname(c, e->sentinel), sname(c, s), c->scn->groups[g].name, me.epoch);
+        const char *cite = "";
+        enum sim_chaos_class cls = two_leaders_class(e, &me, &cite);
+        const struct election *late = me.current_epoch > me.epoch ? &me : e;
+        char why[64] = "";
+        if (late->current_epoch > late->epoch) {
+            snprintf(why, sizeof(why), " (%s by votes of epoch %" PRIu64 ")",
+                     sname(c, late->sentinel), late->current_epoch);
+        }
+        sim_chaos__flag(c, SIM_CHAOS_INV_TWO_LEADERS, cls, t, sname(c, s), cite,
+                        "%s and %s both elected leader of %s in epoch %" PRIu64 "%s",
+                        sname(c, e->sentinel), sname(c, s), c->scn->groups[g].name, me.epoch, why);
     }
     if (c->el_len < SIM_CHAOS_ELECTIONS_MAX) { c->el[c->el_len++] = me; }
 }
