@@ -125,10 +125,12 @@ static bool wait_message(redisContext *c, const char *channel, const char *needl
             }
             return false;
         }
-        bool hit = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements >= 3 &&
-                   strcmp(r->element[0]->str, "message") == 0 &&
-                   strcmp(r->element[1]->str, channel) == 0 &&
-                   strstr(r->element[2]->str, needle) != NULL;
+        /* ["message", channel, payload] or ["pmessage", pattern, channel, payload] */
+        size_t at = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 4 ? 2 : 1;
+        bool hit = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == at + 2 &&
+                   strcmp(r->element[0]->str, at == 2 ? "pmessage" : "message") == 0 &&
+                   strcmp(r->element[at]->str, channel) == 0 &&
+                   strstr(r->element[at + 1]->str, needle) != NULL;
         if (r != NULL) { freeReplyObject(r); }
         if (hit) { return true; }
     }
@@ -136,8 +138,10 @@ static bool wait_message(redisContext *c, const char *channel, const char *needl
 }
 
 /* Goal: a subscriber receives +sdown (payload = event text) when the master
- * dies, and PING works in subscribed mode. Method: SUBSCRIBE +sdown, kill
- * the master (down-after 1500 ms), read messages for up to 10 s. */
+ * dies, a pattern subscriber gets it as a pmessage, PING works in subscribed
+ * mode and other commands are refused there. Method: SUBSCRIBE +sdown and
+ * PSUBSCRIBE *down on two connections, kill the master (down-after 1500 ms),
+ * read messages for up to 10 s. */
 static void test_sentinel_serve_publishes_sdown(void **state) {
     (void)state;
     start_trio("");
@@ -157,10 +161,30 @@ static void test_sentinel_serve_publishes_sdown(void **state) {
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_string_equal(r->element[0]->str, "pong");
     freeReplyObject(r);
+    r = redisCommand(c, "SENTINEL MASTERS");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_ERROR);
+    assert_non_null(strstr(r->str, "only (P|S)SUBSCRIBE"));
+    freeReplyObject(r);
+    redisContext *pc = redisConnectWithTimeout("127.0.0.1", ours.port, tv);
+    assert_true(pc != NULL && pc->err == 0);
+    redisSetTimeout(pc, tv);
+    r = redisCommand(pc, "PSUBSCRIBE *down");
+    assert_non_null(r);
+    assert_string_equal(r->element[0]->str, "psubscribe");
+    assert_int_equal(r->element[2]->integer, 1);
+    freeReplyObject(r);
     rsh_kill(&master);
     char needle[64];
     snprintf(needle, sizeof(needle), "master mymaster 127.0.0.1 %u", (unsigned)master.port);
     assert_true(wait_message(c, "+sdown", needle, 10000));
+    assert_true(wait_message(pc, "+sdown", needle, 10000));
+    r = redisCommand(c, "UNSUBSCRIBE");
+    assert_non_null(r);
+    assert_string_equal(r->element[0]->str, "unsubscribe");
+    assert_int_equal(r->element[2]->integer, 0);
+    freeReplyObject(r);
+    redisFree(pc);
     redisFree(c);
 }
 
@@ -402,6 +426,24 @@ static void test_sentinel_serve_pidfile_and_loglevel(void **state) {
     assert_true(rsh_count(ours.log, "Sentinel is now ready to exit, bye bye...") == 1);
 }
 
+/* Goal: SENTINEL SIMULATE-FAILURE crash-after-election makes the process
+ * exit at once with status 99 after winning, with Sentinel's log line.
+ * Method: quorum 1, arm the failure, kill the master, wait for the exit. */
+static void test_sentinel_serve_simulated_crash(void **state) {
+    (void)state;
+    start_trio("");
+    assert_true(rsh_wait_up(ours.port, 5000));
+    assert_true(rsh_wait(replica_known, NULL, 15000));
+    redisReply *r = rsh_cmd(ours.port, "SENTINEL SIMULATE-FAILURE crash-after-election");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+    rsh_kill(&master);
+    assert_int_equal(rsh_signal_wait(&ours, 0, 15000), 99);
+    assert_true(rsh_count(ours.log, "+elected-leader master mymaster") == 1);
+    assert_true(rsh_count(ours.log, "Sentinel CRASH because of SENTINEL simulate-failure") == 1);
+}
+
 /* Goal: config errors are reported like Redis (FATAL banner, line, reason,
  * exit 1), --check-config prints FILE:LINE: message, and a read-only config
  * file is refused. Method: run the binary on small files. */
@@ -456,6 +498,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sentinel_serve_sigterm_is_clean, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_tilt_after_freeze, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_pidfile_and_loglevel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_simulated_crash, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
