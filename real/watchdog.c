@@ -83,12 +83,23 @@ void real_guard_cleanup(pid_t anchor, const char *root, const char *netns_prefix
     if (root != NULL && root[0] == '/') { real__rm_rf(root); }
 }
 
+/* Closes every inherited descriptor but `keep`: another run's watchdog pipe
+ * held open here would keep that watchdog from ever seeing its harness go. */
+static void close_others(int keep) {
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536) { max = 65536; }
+    for (int fd = 3; fd < (int)max; fd++) {
+        if (fd != keep) { close(fd); }
+    }
+}
+
 static _Noreturn void watchdog_main(struct real_guard *g, int pipe_rd) {
     /* Ctrl-C and the like go to the harness; the watchdog outlives it. */
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
+    close_others(pipe_rd);
     int devnull = open("/dev/null", O_RDWR);
     if (devnull >= 0) {
         dup2(devnull, 0);
@@ -106,6 +117,7 @@ static _Noreturn void watchdog_main(struct real_guard *g, int pipe_rd) {
 static _Noreturn void anchor_main(pid_t harness) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != harness) { _exit(0); }
+    close_others(-1);
     for (;;) {
         pause();
     }
