@@ -212,8 +212,9 @@ static bool closed_by_peer(int fd, int timeout_ms) {
 
 /* Goal: hostile clients are disconnected and the sentinel keeps serving.
  * Method: garbage bytes, a huge bulk length, a 1M-element array header, an
- * endless inline line and a bulk past the query-buffer bound, each on its
- * own connection; afterwards PING and SENTINEL MASTERS still answer. */
+ * endless inline line, a request past the query-buffer bound and a client
+ * that never reads its replies, each on its own connection; afterwards
+ * PING and SENTINEL MASTERS still answer. */
 static void test_sentinel_serve_drops_hostile_clients(void **state) {
     (void)state;
     start_trio("");
@@ -255,6 +256,23 @@ static void test_sentinel_serve_drops_hostile_clients(void **state) {
     free(blob);
     assert_true(closed || closed_by_peer(fd, 3000));
     close(fd);
+    /* A client that pipelines requests but never reads its replies is
+     * dropped once 64 MiB of them wait for it. */
+    fd = raw_connect(ours.port);
+    const char *req = "SENTINEL MASTER mymaster\r\n";
+    size_t req_len = strlen(req), batch = 4096;
+    char *many = malloc(req_len * batch);
+    for (size_t i = 0; i < batch; i++) {
+        memcpy(many + i * req_len, req, req_len);
+    }
+    uint64_t end = rsh_now_ms() + 20000;
+    while (rsh_count(ours.log, "overcoming of output buffer limits") == 0 && rsh_now_ms() < end) {
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        if (poll(&p, 1, 100) > 0 && send(fd, many, req_len * batch, MSG_NOSIGNAL) < 0) { break; }
+    }
+    free(many);
+    close(fd);
+    assert_int_equal(rsh_count(ours.log, "overcoming of output buffer limits"), 1);
     assert_true(rsh_wait_up(ours.port, 2000));
     redisReply *r = rsh_cmd(ours.port, "SENTINEL MASTERS");
     assert_non_null(r);
@@ -480,6 +498,17 @@ static void test_sentinel_serve_config_errors(void **state) {
         assert_non_null(strstr(out, "is not writable"));
         free(out);
     }
+    /* A port somebody else holds: Redis's two lines, exit 1. */
+    struct rsh_proc squatter;
+    rsh_fake(&squatter, RSH_FAKE_SILENT);
+    char text[128];
+    snprintf(text, sizeof(text), "port %u\nbind 127.0.0.1\n", (unsigned)squatter.port);
+    rsh_write(path, text);
+    assert_int_equal(rsh_run(argv1, &out), 1);
+    assert_non_null(strstr(out, "Could not create server TCP listening socket 127.0.0.1:"));
+    assert_non_null(strstr(out, "Failed listening on port"));
+    free(out);
+    rsh_kill(&squatter);
     const char *argv3[] = {rsh_sentsim(), "sentinel", NULL};
     assert_int_equal(rsh_run(argv3, &out), 1);
     assert_non_null(strstr(out, "Sentinel needs config file on disk to save state. Exiting..."));
