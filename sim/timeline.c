@@ -92,23 +92,25 @@ static bool in_set(const struct scn_set *set, uint32_t sentinel) {
     return false;
 }
 
-static bool event_seen(const struct sim_world *w, const struct scn_cond *cond, uint32_t sentinel) {
+/* Looks only at the records added since the last check: a wait is
+ * re-evaluated after every event, so rescanning would be quadratic. */
+static bool cond_event(struct sim_world *w, const struct scn_cond *cond) {
     const struct rep_log *log = &w->run->log;
-    const char *name = w->procs[w->sentinels[sentinel].proc].name;
-    for (size_t k = w->wait_log_from; k < log->len; k++) {
+    for (size_t k = w->wait_scanned; k < log->len; k++) {
         const struct rep_event *ev = &log->events[k];
         if (ev->kind != REP_KIND_EVENT || strcmp(ev->type, cond->event) != 0) { continue; }
-        if (strcmp(ev->proc, name) != 0) { continue; }
-        if (cond->text[0] == '\0' || strstr(ev->text, cond->text) != NULL) { return true; }
+        if (cond->text[0] != '\0' && strstr(ev->text, cond->text) == NULL) { continue; }
+        for (uint32_t i = 0; i < w->sentinels_len; i++) {
+            if (strcmp(ev->proc, w->procs[w->sentinels[i].proc].name) == 0) {
+                w->wait_seen |= 1u << i;
+            }
+        }
     }
-    return false;
-}
-
-static bool cond_event(const struct sim_world *w, const struct scn_cond *cond) {
+    w->wait_scanned = log->len;
     bool any = false, all = true;
     for (uint32_t i = 0; i < w->sentinels_len; i++) {
         if (!in_set(&cond->on, i)) { continue; }
-        bool seen = event_seen(w, cond, i);
+        bool seen = (w->wait_seen >> i) & 1;
         any = any || seen;
         all = all && seen;
     }
@@ -146,7 +148,7 @@ static bool cond_master(const struct sim_world *w, const struct scn_cond *cond) 
     return some;
 }
 
-static bool cond_holds(const struct sim_world *w, const struct scn_cond *cond) {
+static bool cond_holds(struct sim_world *w, const struct scn_cond *cond) {
     switch (cond->kind) {
     case SCN_COND_EVENT:
         return cond_event(w, cond);
@@ -311,7 +313,10 @@ static void command(struct sim_world *w, const struct scn_step *st) {
 }
 
 static void start_wait(struct sim_world *w, const struct scn_step *st) {
+    SIM_ASSERT(w->sentinels_len <= 32);
     w->waiting = true;
+    w->wait_scanned = w->wait_log_from;
+    w->wait_seen = 0;
     w->wait_serial++;
     sim_sched_push(&w->sched, w->now_ms + st->timeout_ms, SIM_EV_TIMEOUT, w->step, w->wait_serial);
     sim__timeline_check(w);
