@@ -302,33 +302,55 @@ static int align_chain(struct ctx *c, struct side *sa, struct side *sb, const ch
 
 /* ---------------------------------------------------------------- the unordered rest */
 
-static void match_rest(struct ctx *c, struct side *sa, struct side *sb) {
-    /* Items are in time order on each side, so the k-th occurrence of a
-     * line pairs with the other side's k-th: the nearest in time. */
-    for (uint32_t i = 0; i < sa->len; i++) {
-        struct item *a = &sa->items[i];
-        if (a->chain[0] != '\0' || a->done) { continue; }
-        struct item *b = NULL;
-        for (uint32_t k = 0; k < sb->len && b == NULL; k++) {
-            struct item *x = &sb->items[k];
-            if (x->chain[0] == '\0' && !x->done && strcmp(x->line, a->line) == 0) { b = x; }
-        }
-        a->done = true;
-        if (b == NULL) {
-            record(c, REP_DIFF_PRESENCE, a, NULL);
-            add_row(c, '-', a, NULL, REP_DIFF_PRESENCE);
+static int cmp_item(const void *x, const void *y) {
+    const struct item *a = *(const struct item *const *)x, *b = *(const struct item *const *)y;
+    int c = strcmp(a->line, b->line);
+    if (c != 0) { return c; }
+    if (a->dt_ms != b->dt_ms) { return a->dt_ms < b->dt_ms ? -1 : 1; }
+    return a < b ? -1 : a > b; /* same array: record order */
+}
+
+/* The unordered items of a side, sorted by (line, time). */
+static struct item **rest_of(struct side *s, uint32_t *n) {
+    struct item **v = calloc(s->len + 1, sizeof(*v));
+    *n = 0;
+    if (v == NULL) { return NULL; }
+    for (uint32_t i = 0; i < s->len; i++) {
+        if (s->items[i].chain[0] == '\0' && !s->items[i].done) { v[(*n)++] = &s->items[i]; }
+    }
+    qsort(v, *n, sizeof(*v), cmp_item);
+    return v;
+}
+
+static int match_rest(struct ctx *c, struct side *sa, struct side *sb) {
+    /* Sorted by (line, time) on each side, the k-th occurrence of a line
+     * pairs with the other side's k-th: the nearest in time. */
+    uint32_t na, nb;
+    struct item **a = rest_of(sa, &na), **b = rest_of(sb, &nb);
+    if (a == NULL || b == NULL) {
+        free(a);
+        free(b);
+        return -1;
+    }
+    uint32_t i = 0, k = 0;
+    while (i < na || k < nb) {
+        int cmp = i == na ? 1 : k == nb ? -1 : strcmp(a[i]->line, b[k]->line);
+        if (cmp == 0) {
+            a[i]->done = b[k]->done = true;
+            pair(c, a[i++], b[k++], c->o->window_ms);
+        } else if (cmp < 0) {
+            a[i]->done = true;
+            record(c, REP_DIFF_PRESENCE, a[i], NULL);
+            add_row(c, '-', a[i++], NULL, REP_DIFF_PRESENCE);
         } else {
-            b->done = true;
-            pair(c, a, b, c->o->window_ms);
+            b[k]->done = true;
+            record(c, REP_DIFF_PRESENCE, NULL, b[k]);
+            add_row(c, '+', NULL, b[k++], REP_DIFF_PRESENCE);
         }
     }
-    for (uint32_t k = 0; k < sb->len; k++) {
-        struct item *b = &sb->items[k];
-        if (b->chain[0] != '\0' || b->done) { continue; }
-        b->done = true;
-        record(c, REP_DIFF_PRESENCE, NULL, b);
-        add_row(c, '+', NULL, b, REP_DIFF_PRESENCE);
-    }
+    free(a);
+    free(b);
+    return 0;
 }
 
 /* ---------------------------------------------------------------- printing */
@@ -427,7 +449,7 @@ static int diff_role(struct ctx *c,
             }
         }
     }
-    match_rest(c, &sa, &sb);
+    if (c->rc == 0 && match_rest(c, &sa, &sb) < 0) { c->rc = -1; }
     if (c->rc == 0 && out != NULL) {
         qsort(c->rows.v, c->rows.len, sizeof(struct row), cmp_row);
         const char *pa = ia >= 0 ? na->run->scn->sentinels[ia].name : all ? "any" : "-";

@@ -56,6 +56,13 @@ struct rep_norm {
     uint32_t failovers;                   /* +switch-master rounds (distinct epochs) */
     char (*sentinel_roles)[REP_ROLE_MAX]; /* [scn->sentinels_len] */
     char (*node_roles)[REP_ROLE_MAX];     /* [scn->nodes_len] */
+    struct rep_norm_name *by_name__;      /* private: process names, sorted, for lookups */
+};
+
+/* Private to normalize.c: a process name and its role. */
+struct rep_norm_name {
+    const char *name;
+    const char *role;
 };
 
 /* Normalizes a whole run. Returns 0, or -1 when memory runs out. The result
