@@ -151,6 +151,30 @@ static void test_rep_diff_tolerates_small_shifts_and_other_leader(void **state) 
     rep_fx_free(&b);
 }
 
+static void test_rep_diff_convert_by_another_sentinel_passes(void **state) {
+    /* Goal: which sentinel converts the restarted old master is no
+     * difference (spec §11.3: the first whose INFO arrives), but a missing
+     * conversion is. Method: a's s1 converts and s3 sees +role-change; b the
+     * other way round; then b without any conversion. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan p = rep_fx_plan_default();
+    pair_init(&a, &b, &p);
+    rep_fx_ev(&a, 50000, "s1", "+convert-to-slave", "slave {m:} {m} @ mymaster {r1}");
+    rep_fx_ev(&a, 50100, "s3", "+role-change",
+              "slave {m:} {m} @ mymaster {r1} new reported role is slave");
+    rep_fx_ev(&b, 50050, "s3", "+convert-to-slave", "slave {m:} {m} @ mymaster {r1}");
+    rep_fx_ev(&b, 50120, "s1", "+role-change",
+              "slave {m:} {m} @ mymaster {r1} new reported role is slave");
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 0);
+    assert_int_equal(rep_fx_drop(&b, "s3", "+convert-to-slave"), 1);
+    assert_int_equal(diff(&a, &b, &res), 1);
+    assert_true(has_item(&res, REP_DIFF_PRESENCE, "*", "+convert-to-slave slave M"));
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rep_diff_identical_runs_are_equal),
@@ -159,6 +183,7 @@ int main(void) {
         cmocka_unit_test(test_rep_diff_missing_reconf_done_is_presence),
         cmocka_unit_test(test_rep_diff_sdown_two_seconds_late_is_timing),
         cmocka_unit_test(test_rep_diff_tolerates_small_shifts_and_other_leader),
+        cmocka_unit_test(test_rep_diff_convert_by_another_sentinel_passes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
