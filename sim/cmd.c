@@ -19,6 +19,7 @@
 #include "reports/golden.h"
 #include "reports/log.h"
 #include "reports/report.h"
+#include "reports/runfile.h"
 #include "sim/sim.h"
 
 #define LIBRARY_FILES_MAX 512
@@ -145,12 +146,10 @@ static int cmd_file(const struct options *o) {
     int status = 2;
     if (run_one(&scn, seed, o->explain, &run, &v) == 0) {
         if (!o->quiet) { rep_log_write_run(stdout, &run, NULL); }
-        if (o->json != NULL) {
-            FILE *f = fopen(o->json, "w");
-            if (f == NULL || rep_log_write_json(f, &run.log) != 0) {
-                fprintf(stderr, "sentsim run: cannot write %s\n", o->json);
-            }
-            if (f != NULL) { fclose(f); }
+        /* The run file (header, names, final state, events as JSON Lines) is
+         * what `sentsim report` reads. */
+        if (o->json != NULL && rep_run_save(&run, o->json) != 0) {
+            fprintf(stderr, "sentsim run: cannot write %s\n", o->json);
         }
         print_verdict(stdout, &scn, &run, &v);
         status = v.pass ? 0 : 1;
