@@ -1,9 +1,10 @@
 /* sentinel_loop.c: one core sentinel on the real clock and network.
  *
- * Method: the loop of core.h, with poll(2) as the wait: read the clock
- * (CLOCK_REALTIME, as Sentinel 7.0 does, so that TILT reacts to real clock
- * jumps), tick when core_deadline_ms() has come, wait for sockets until the
- * next deadline, feed each event to the core and carry out its outputs in
+ * Method: the loop of core.h, with poll(2) as the wait. The core's "now" is
+ * CLOCK_REALTIME, as Sentinel 7.0 uses the wall clock, so that TILT reacts
+ * to real clock jumps; the wait for its next deadline is timed on the
+ * monotonic clock, as Redis times its own timer, so a jump never stalls
+ * the ticks. Each event is fed to the core and its outputs carried out in
  * order. Outputs are only valid until the next core_step(), so anything an
  * output causes that must go back to the core (a connect that failed at
  * once, a link broken while sending) is queued and fed after the whole
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "real/check.h"
@@ -32,7 +34,8 @@
 #include "real/sys.h"
 
 #define LINKS_MAX   4096
-#define POLL_MAX_MS 1000
+/* Longest wait for a tick: Sentinel's timer period is at most 100 ms. */
+#define TICK_MAX_MS 100
 #define SAVED_TEXT  "Sentinel new configuration saved on disk"
 
 struct loop {
@@ -46,6 +49,8 @@ struct loop {
     bool persist_failed; /* the last PERSIST failed: its "saved" line is a lie */
     bool exiting;
     int exit_status;
+    uint64_t deadline_wall; /* the core's last deadline (its wall clock) */
+    uint64_t deadline_mono; /* when to tick for it (monotonic clock) */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -300,13 +305,34 @@ static void shutdown_on_signal(struct loop *lp) {
 }
 
 /* One pass: tick if due, wait for sockets until the deadline, handle them. */
+static uint64_t mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Converts a new core deadline (wall clock) into a monotonic instant, taken
+ * right after the step that set it, when both clocks agree. Ticks then keep
+ * their pace whatever the wall clock does in between, as Redis's timer
+ * does, and the core sees the jump in `now` (TILT). After a tick the
+ * deadline is always re-read, so an unchanged one cannot make us spin. */
+static void track_deadline(struct loop *lp, bool after_tick) {
+    uint64_t deadline = core_deadline_ms(lp->core);
+    if (deadline == lp->deadline_wall && !after_tick) { return; }
+    uint64_t wall = real__now_ms();
+    uint64_t wait = deadline > wall ? deadline - wall : 0;
+    lp->deadline_wall = deadline;
+    lp->deadline_mono = mono_ms() + (wait < TICK_MAX_MS ? wait : TICK_MAX_MS);
+}
+
+/* One pass: tick if due, wait for sockets until the deadline, handle them. */
 static void loop_once(struct loop *lp, struct pollfd *fds, uint32_t *conns) {
-    uint64_t now = real__now_ms();
-    if (now >= core_deadline_ms(lp->core)) {
+    track_deadline(lp, false);
+    if (mono_ms() >= lp->deadline_mono) {
         struct core_input tick = {.kind = CORE_IN_TICK};
         step(lp, &tick);
         flush_downs(lp);
-        now = real__now_ms();
+        track_deadline(lp, true);
     }
     size_t nserve = lp->serve ? real_serve_pollfds(lp->serve, fds, REAL_SERVE_POLLFDS_MAX) : 0;
     size_t n = nserve;
@@ -316,9 +342,9 @@ static void loop_once(struct loop *lp, struct pollfd *fds, uint32_t *conns) {
         conns[n - nserve] = lp->links[i]->conn;
         fds[n++] = (struct pollfd){.fd = lp->links[i]->fd, .events = ev};
     }
-    uint64_t deadline = core_deadline_ms(lp->core);
-    uint64_t wait = deadline > now ? deadline - now : 0;
-    int timeout = (int)(wait < POLL_MAX_MS ? wait : POLL_MAX_MS);
+    uint64_t now = mono_ms();
+    uint64_t wait = lp->deadline_mono > now ? lp->deadline_mono - now : 0;
+    int timeout = (int)(wait < TICK_MAX_MS ? wait : TICK_MAX_MS);
     int rc = poll(fds, (nfds_t)n, timeout);
     if (rc < 0) {
         REAL_ASSERT(errno == EINTR);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -27,6 +28,7 @@
 #include "real/sentinel_conf.h"
 #include "real/sentinel_log.h"
 #include "real/sentinel_loop.h"
+#include "real/serve.h"
 #include "real/sys.h"
 
 static void *heap_alloc(void *ud, size_t size) {
@@ -91,6 +93,23 @@ static int absolute_path(const char *path, char *out, size_t len) {
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof(cwd)) == NULL) { return -1; }
     return snprintf(out, len, "%s/%s", cwd, path) < (int)len ? 0 : -1;
+}
+
+/* Like Redis, asks for enough descriptors for every client and link we
+ * accept (maxclients plus a reserve), so that accept() and connect() fail
+ * on our own bounds rather than on the process limit. */
+static void raise_fd_limit(void) {
+    rlim_t want = REAL_SERVE_CLIENTS_MAX + 4096 + 32;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) { return; }
+    rlim_t old = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    if (rl.rlim_cur > old && setrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        real_sentinel_log(CORE_LEVEL_NOTICE,
+                          "Increased maximum number of open files to %llu (it was originally set "
+                          "to %llu).",
+                          (unsigned long long)rl.rlim_cur, (unsigned long long)old);
+    }
 }
 
 static int write_pidfile(const char *path) {
@@ -190,6 +209,7 @@ int real_cmd_sentinel(int argc, char **argv) {
         real_sentinel_conf_free(&conf);
         return 1;
     }
+    raise_fd_limit();
     if (conf.pidfile != NULL && write_pidfile(conf.pidfile) != 0) {
         real_sentinel_log(CORE_LEVEL_WARNING, "Failed to write PID file: %s", strerror(errno));
     }
