@@ -288,7 +288,7 @@ static void on_elected(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32
         const char *cite = "";
         enum sim_chaos_class cls = two_leaders_class(e, &me, &cite);
         const struct election *late = me.current_epoch > me.epoch ? &me : e;
-        char why[64] = "";
+        char why[SCN_NAME_MAX + 48] = "";
         if (late->current_epoch > late->epoch) {
             snprintf(why, sizeof(why), " (%s by votes of epoch %" PRIu64 ")",
                      sname(c, late->sentinel), late->current_epoch);

@@ -110,7 +110,7 @@ static void discarded_by(const struct rep_run *run, const char *name, char *buf,
     for (size_t i = run->log.len; i > 0; i--) {
         const struct rep_event *e = &run->log.events[i - 1];
         if (e->kind == REP_KIND_FAULT && strstr(e->text, name) != NULL) {
-            snprintf(buf, cap, "last fault on it: '%s' at %.1f s", e->text,
+            snprintf(buf, cap, "last fault on it: '%.60s' at %.1f s", e->text,
                      (double)e->t_ms / 1000.0);
             return;
         }
