@@ -1,0 +1,222 @@
+/* test_real_kill.c: SIGKILL the harness mid-failover; nothing may be left.
+ *
+ * Method: `$SENTSIM real` runs a failover scenario (one on loopback, one in
+ * network namespaces); at a random moment during the failover the test
+ * SIGKILLs it (no handler runs, no cleanup code of the harness gets a
+ * chance), then checks within 5 s that no process of that run still runs,
+ * none of its ports listens, and its temp root, namespaces and nftables
+ * tables are gone. The ports and processes are learnt while it runs, from
+ * its temp root (each process's config file and working directory).
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "real/netns.h"
+#include "real/sys.h"
+#include "tests/support/real_fixture.h"
+
+#define PORTS_MAX      64
+#define GONE_WITHIN_MS 5000u
+
+static const char *const loopback_yaml =
+    "name: kill-loopback\n"
+    "timers: {info-period: 1000}\n"
+    "defaults: {quorum: 2, down-after-milliseconds: 1500, failover-timeout: 6000}\n"
+    "masters:\n  mymaster: {master: m, replicas: [r1, r2]}\n"
+    "sentinels: 3\n"
+    "workload: {writes-per-sec: 100}\n"
+    "timeline:\n"
+    "  - kill: m\n"
+    "  - wait: {event: +switch-master, on: all, timeout: 30s}\n";
+
+static const char *const netns_yaml =
+    "name: kill-netns\n"
+    "timers: {info-period: 1000}\n"
+    "defaults: {quorum: 2, down-after-milliseconds: 1500, failover-timeout: 6000}\n"
+    "masters:\n  mymaster: {master: m, replicas: [r1, r2]}\n"
+    "sentinels: 3\n"
+    "timeline:\n"
+    "  - partition: [[m, s1], [r1, r2, s2, s3]]\n"
+    "  - wait: {event: +switch-master, on: [s2, s3], timeout: 30s}\n";
+
+static const char *sentsim_path(void) {
+    const char *p = getenv("SENTSIM");
+    return p != NULL ? p : "build/release/sentsim";
+}
+
+/* The run's temp root, once it exists: /tmp/sentsim-<pid>-XXXXXX. */
+static int find_root(pid_t pid, char *out, size_t len) {
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "sentsim-%ld-", (long)pid);
+    const char *tmp = getenv("TMPDIR");
+    if (tmp == NULL || tmp[0] != '/') { tmp = "/tmp"; }
+    DIR *d = opendir(tmp);
+    if (d == NULL) { return -1; }
+    struct dirent *e;
+    int rc = -1;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+            snprintf(out, len, "%s/%s", tmp, e->d_name);
+            rc = 0;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Reads "port N" from every process's config file under root. */
+static int collect_ports(const char *root, uint16_t *ports) {
+    int n = 0;
+    DIR *d = opendir(root);
+    if (d == NULL) { return 0; }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < PORTS_MAX) {
+        if (e->d_name[0] == '.') { continue; }
+        for (int k = 0; k < 2; k++) {
+            char path[600], text[8192];
+            snprintf(path, sizeof(path), "%s/%s/%s", root, e->d_name,
+                     k ? "sentinel.conf" : "redis.conf");
+            if (real__read_file(path, text, sizeof(text)) <= 0) { continue; }
+            const char *p = strstr(text, "\nport ");
+            if (p != NULL) { ports[n++] = (uint16_t)strtoul(p + 6, NULL, 10); }
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* Processes (not zombies) whose working directory lies under root. */
+static int processes_under(const char *root) {
+    DIR *d = opendir("/proc");
+    int n = 0;
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9') { continue; }
+        char link[300], cwd[600];
+        snprintf(link, sizeof(link), "/proc/%s/cwd", e->d_name);
+        ssize_t len = readlink(link, cwd, sizeof(cwd) - 1);
+        if (len <= 0) { continue; }
+        cwd[len] = '\0';
+        if (strncmp(cwd, root, strlen(root)) == 0 && rfx_pid_running(atoi(e->d_name))) { n++; }
+    }
+    if (d != NULL) { closedir(d); }
+    return n;
+}
+
+static bool host_has_our_nft_table(void) {
+    char out[4096];
+    const char *argv[] = {"nft", "list", "tables", NULL};
+    if (real__run(argv, out, sizeof(out)) != 0) { return false; }
+    return strstr(out, "sentsim") != NULL;
+}
+
+/* Starts the harness on `yaml`, kills it `after_ms` after the first fault
+ * could have happened, then checks that everything goes within 5 s. */
+static void kill_and_check(const char *yaml, uint64_t after_ms) {
+    char scn_path[] = "/tmp/sentsim-test-kill-XXXXXX";
+    int fd = mkstemp(scn_path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+    close(fd);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execl(sentsim_path(), sentsim_path(), "real", scn_path, "--quiet", (char *)NULL);
+        _exit(127);
+    }
+    /* Learn the run's root and ports while it runs (ready takes ~2 s). */
+    char root[512] = "";
+    uint16_t ports[PORTS_MAX];
+    int nports = 0;
+    uint64_t t0 = real__now_ms(), kill_at = t0 + 2000 + after_ms;
+    while (real__now_ms() < kill_at) {
+        if (root[0] == '\0') { find_root(pid, root, sizeof(root)); }
+        if (root[0] != '\0') {
+            int n = collect_ports(root, ports);
+            if (n > nports) { nports = n; }
+        }
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            fail_msg("sentsim real ended before the kill");
+        }
+        real__sleep_ms(20);
+    }
+    assert_true(root[0] != '\0');
+    assert_true(nports >= 6);
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    waitpid(pid, NULL, 0);
+    uint64_t killed = real__now_ms();
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "sentsim-%ld-", (long)pid);
+    struct stat st;
+    bool gone = false;
+    while (!gone && real__now_ms() - killed < GONE_WITHIN_MS) {
+        gone = processes_under(root) == 0 && stat(root, &st) != 0 && rfx_netns_count(prefix) == 0;
+        for (int i = 0; gone && i < nports; i++) {
+            if (rfx_listening("127.0.0.1", ports[i])) { gone = false; }
+        }
+        if (!gone) { real__sleep_ms(50); }
+    }
+    unlink(scn_path);
+    if (!gone) {
+        fail_msg("after %u ms: %d processes, root %s, %d namespaces", GONE_WITHIN_MS,
+                 processes_under(root), stat(root, &st) == 0 ? "present" : "gone",
+                 rfx_netns_count(prefix));
+    }
+    assert_false(host_has_our_nft_table());
+    printf("# killed at +%llu ms; everything gone %llu ms later\n", (unsigned long long)after_ms,
+           (unsigned long long)(real__now_ms() - killed));
+}
+
+static void test_real_kill_harness_mid_failover_loopback(void **state) {
+    /* Goal: nothing survives a SIGKILLed harness on loopback, whatever the
+     * moment. Method: three runs, killed at random moments 0..4.5 s into
+     * the failover (detection, election, promotion, reconfiguration). */
+    (void)state;
+    srand((unsigned)time(NULL));
+    for (int i = 0; i < 3; i++) {
+        kill_and_check(loopback_yaml, (uint64_t)(rand() % 4500));
+    }
+}
+
+static void test_real_kill_harness_mid_failover_netns(void **state) {
+    /* Goal: the same in namespace mode: namespaces, veths and the nftables
+     * table go too. Method: two runs of a partition failover, killed at
+     * random moments. */
+    (void)state;
+    char why[160];
+    if (!real_netns_available(why, sizeof(why))) { skip(); }
+    for (int i = 0; i < 2; i++) {
+        kill_and_check(netns_yaml, (uint64_t)(rand() % 4500));
+    }
+}
+
+int main(void) {
+    if (access(sentsim_path(), X_OK) != 0) {
+        fprintf(stderr, "test_real_kill: %s is not built (set SENTSIM=)\n", sentsim_path());
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_real_kill_harness_mid_failover_loopback),
+        cmocka_unit_test(test_real_kill_harness_mid_failover_netns),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
