@@ -111,6 +111,31 @@ static int escape(struct cursor *c) {
     return 0;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (no overlongs,
+ * surrogates or code points past U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t avail) {
+    unsigned char b0 = p[0];
+    size_t n = b0 >= 0xf0 ? 4 : b0 >= 0xe0 ? 3 : b0 >= 0xc0 ? 2 : 0;
+    if (n == 0 || b0 > 0xf4 || n > avail) { return 0; }
+    uint32_t cp = b0 & (0x7fu >> n);
+    for (size_t k = 1; k < n; k++) {
+        if ((p[k] & 0xc0) != 0x80) { return 0; }
+        cp = (cp << 6) | (p[k] & 0x3fu);
+    }
+    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) { return 0; }
+    return n;
+}
+
+static int utf8(struct cursor *c) {
+    size_t n = utf8_len((const unsigned char *)c->s + c->i, c->len - c->i);
+    if (n == 0) { return fail(c, "invalid UTF-8"); }
+    for (size_t k = 0; k < n; k++) {
+        put(c, c->s[c->i++]);
+    }
+    return 0;
+}
+
 /* Parses a string literal at the cursor into the buffer; *out points at it. */
 static int string(struct cursor *c, const char **out) {
     if (c->i >= c->len || c->s[c->i] != '"') { return fail(c, "expected a string"); }
@@ -125,6 +150,10 @@ static int string(struct cursor *c, const char **out) {
             return 0;
         }
         if (ch < 0x20) { return fail(c, "raw control character in string"); }
+        if (ch >= 0x80) {
+            if (utf8(c) < 0) { return -1; }
+            continue;
+        }
         c->i++;
         if (ch == '\\') {
             if (escape(c) < 0) { return -1; }
@@ -331,12 +360,22 @@ int rep__json_str(char *buf, size_t cap, size_t *pos, const char *s) {
             rc = rep__json_cat(buf, cap, pos, "\\t");
         } else if (*p < 0x20 || *p == 0x7f) {
             rc = rep__json_cat(buf, cap, pos, "\\u%04x", *p);
-        } else {
-            /* Plain bytes (UTF-8 included) are copied as they are, without printf. */
+        } else if (*p < 0x80) {
+            /* Plain bytes are copied as they are, without printf. */
             if (*pos + 1 >= cap) { return -1; }
             buf[(*pos)++] = (char)*p;
             buf[*pos] = '\0';
             rc = 0;
+        } else {
+            /* UTF-8 passes through; a byte that is not (from a real log) becomes '?',
+             * so that whatever we write, we can read back within the same bounds. */
+            size_t n = utf8_len(p, strlen((const char *)p));
+            if (n == 0) {
+                rc = rep__json_cat(buf, cap, pos, "?");
+            } else {
+                rc = rep__json_cat(buf, cap, pos, "%.*s", (int)n, (const char *)p);
+                p += n - 1;
+            }
         }
         if (rc < 0) { return -1; }
     }
