@@ -73,15 +73,12 @@ static int set_loglevel(struct real_sentinel_conf *conf, const char *w) {
 }
 
 /* Applies one directive. Returns NULL, or Redis's reason for refusing it. */
-static const char *directive(struct real_sentinel_conf *conf,
-                             int argc,
-                             char **argv,
-                             bool apply_dir,
-                             char *msg,
-                             size_t msglen) {
+static const char *directive(
+    struct real_sentinel_conf *conf, int argc, char **argv, bool apply, char *msg, size_t msglen) {
     const char *name = argv[0];
     bool one_arg = argc == 2;
     if (strcmp(name, "bind") == 0) {
+        if (argc < 2) { return "wrong number of arguments"; }
         if (argc - 1 > REAL_SERVE_BINDS_MAX) { return "Too many bind addresses specified."; }
         for (int i = 0; i < conf->binds_len; i++) {
             free(conf->binds[i]);
@@ -92,13 +89,13 @@ static const char *directive(struct real_sentinel_conf *conf,
         }
     } else if (strcmp(name, "dir") == 0) {
         if (!one_arg) { return "wrong number of arguments"; }
-        if (apply_dir && chdir(argv[1]) != 0) {
+        if (apply && chdir(argv[1]) != 0) {
             snprintf(msg, msglen, "%s", strerror(errno));
             return msg;
         }
     } else if (strcmp(name, "logfile") == 0) {
         if (!one_arg) { return "wrong number of arguments"; }
-        if (argv[1][0] != '\0') {
+        if (apply && argv[1][0] != '\0') {
             FILE *f = fopen(argv[1], "a");
             if (f == NULL) {
                 snprintf(msg, msglen, "Can't open the log file: %s", strerror(errno));
@@ -121,7 +118,7 @@ static const char *directive(struct real_sentinel_conf *conf,
 
 int real_sentinel_conf_load(const char *text,
                             size_t len,
-                            bool apply_dir,
+                            bool apply,
                             struct real_sentinel_conf *conf,
                             uint32_t *line,
                             char *msg,
@@ -148,7 +145,7 @@ int real_sentinel_conf_load(const char *text,
             for (char *p = argv[0]; *p; p++) {
                 *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
             }
-            why = directive(conf, argc, argv, apply_dir, msg, msglen);
+            why = directive(conf, argc, argv, apply, msg, msglen);
             real_resp_words_free(argv, argc);
         }
         if (why != NULL) {

@@ -31,10 +31,12 @@ struct real_sentinel_conf {
 };
 
 /* Reads the process directives of `text`. Returns 0, or -1 with *line
- * (1-based) and msg (Redis's reason) set. `apply_dir` runs chdir for `dir`. */
+ * (1-based) and msg (Redis's reason) set. With `apply`, `dir` changes the
+ * working directory and `logfile` is opened once to check it, as Redis
+ * does; without it (--check-config) nothing on disk is touched. */
 int real_sentinel_conf_load(const char *text,
                             size_t len,
-                            bool apply_dir,
+                            bool apply,
                             struct real_sentinel_conf *conf,
                             uint32_t *line,
                             char *msg,
