@@ -144,12 +144,66 @@ static void test_rep_normalize_pattern_matching(void **state) {
     assert_false(rep_norm_line_matches("+slave slave R", "+slave slave RX"));
 }
 
+static void test_rep_normalize_two_groups_keep_names(void **state) {
+    /* Goal: with two monitored masters the group name stays, the failover's
+     * group gets M/P/R roles and the other group's nodes keep their names.
+     * Method: a hand-built world (groups a and b, one sentinel), a switch
+     * in group b. */
+    (void)state;
+    static struct scn s;
+    static struct scn_group g[2];
+    static struct scn_node nodes[4];
+    static struct scn_sentinel sen[1];
+    static const char *const names[4] = {"a1", "a2", "b1", "b2"};
+    memset(&s, 0, sizeof(s));
+    snprintf(g[0].name, SCN_NAME_MAX, "ga");
+    snprintf(g[1].name, SCN_NAME_MAX, "gb");
+    g[1].master = 2;
+    for (uint32_t i = 0; i < 4; i++) {
+        snprintf(nodes[i].name, SCN_NAME_MAX, "%s", names[i]);
+        nodes[i].group = i / 2;
+        nodes[i].replicaof = i % 2 == 0 ? -1 : (int32_t)(i - 1);
+    }
+    snprintf(sen[0].name, SCN_NAME_MAX, "s1");
+    s.groups = g;
+    s.groups_len = 2;
+    s.nodes = nodes;
+    s.nodes_len = 4;
+    s.sentinels = sen;
+    s.sentinels_len = 1;
+    struct rep_run run;
+    assert_int_equal(rep_run_init(&run, &s, REP_MODE_SIM, 8), 0);
+    for (uint32_t i = 0; i < 4; i++) {
+        rep_run_add_name(&run, "10.0.0.1", (uint16_t)(7000 + i), "",
+                         (struct scn_proc){SCN_PROC_NODE, i});
+    }
+    rep_log_append(&run.log, 1, REP_KIND_EVENT, REP_LEVEL_WARNING, "s1", "+new-epoch", "3");
+    rep_log_append(&run.log, 2, REP_KIND_EVENT, REP_LEVEL_WARNING, "s1", "+elected-leader",
+                   "master gb 10.0.0.1 7002");
+    rep_log_append(&run.log, 3, REP_KIND_EVENT, REP_LEVEL_WARNING, "s1", "+switch-master",
+                   "gb 10.0.0.1 7002 10.0.0.1 7003");
+    rep_log_append(&run.log, 4, REP_KIND_EVENT, REP_LEVEL_WARNING, "s1", "+sdown",
+                   "slave 10.0.0.1:7001 10.0.0.1 7001 @ ga 10.0.0.1 7000");
+    struct rep_norm n;
+    assert_int_equal(rep_normalize(&run, &n), 0);
+    assert_int_equal(n.group, 1);
+    assert_int_equal(n.leader, 0);
+    assert_int_equal(n.failovers, 1);
+    assert_string_equal(n.events[2].roled, "gb M P");
+    assert_string_equal(n.events[3].roled, "slave a2 @ ga a1");
+    assert_string_equal(rep_norm_role_of(&n, "b2"), "P");
+    assert_string_equal(rep_norm_role_of(&n, "a1"), "a1");
+    rep_norm_free(&n);
+    rep_run_free(&run);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rep_normalize_named_replaces_addresses),
         cmocka_unit_test(test_rep_normalize_roles_of_last_failover),
         cmocka_unit_test(test_rep_normalize_without_failover),
         cmocka_unit_test(test_rep_normalize_pattern_matching),
+        cmocka_unit_test(test_rep_normalize_two_groups_keep_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
