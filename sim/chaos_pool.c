@@ -264,7 +264,7 @@ int sim_chaos_batch_run(const struct sim_chaos_batch_opts *o, struct sim_chaos_b
         progress(o, out, start, deadline, total);
         fputc('\n', stderr);
     }
-    qsort(out->found, out->found_len, sizeof(*out->found), by_seed);
+    if (out->found_len > 1) { qsort(out->found, out->found_len, sizeof(*out->found), by_seed); }
     out->elapsed_ms = sim_chaos__mono_ms() - start;
     return 0;
 }
