@@ -203,10 +203,16 @@ static bool is_message(const struct core_reply *r) {
 
 int real_corelink_next(struct real_corelink *l, struct core_input *in, struct core_reply **reply) {
     *reply = NULL;
-    if (l->broken) { return 0; }
+    /* Replies that arrived before an EOF or a write error still count, as
+     * hiredis hands them over before it reports the disconnection; after
+     * a malformed or unexpected reply nothing more is trusted. */
+    if (l->replies_done) { return 0; }
     struct core_reply *r;
     int rc = real_resp_reader_next(l->reader, &r);
-    if (rc < 0) { fail(l, real_resp_reader_error(l->reader), 0); }
+    if (rc < 0) {
+        l->replies_done = true;
+        fail(l, real_resp_reader_error(l->reader), 0);
+    }
     if (rc <= 0) { return 0; }
     memset(in, 0, sizeof(*in));
     in->conn = l->conn;
@@ -220,6 +226,7 @@ int real_corelink_next(struct real_corelink *l, struct core_input *in, struct co
         return 1;
     }
     if (l->pending_len == 0) {
+        l->replies_done = true;
         fail(l, r->type == CORE_REPLY_ERROR ? "unexpected error reply" : "unexpected reply", 0);
         real_resp_reply_free(r);
         return 0;

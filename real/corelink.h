@@ -32,11 +32,12 @@
 #define REAL_CORELINK_PENDING_MAX 1024
 
 struct real_corelink {
-    uint32_t conn;   /* the core's connection id */
-    int fd;          /* -1 once closed */
-    bool pubsub;     /* CORE_CONN_PUBSUB */
-    bool connecting; /* the TCP handshake has not completed yet */
-    bool broken;     /* failed: report CONN_DOWN and close */
+    uint32_t conn;     /* the core's connection id */
+    int fd;            /* -1 once closed */
+    bool pubsub;       /* CORE_CONN_PUBSUB */
+    bool connecting;   /* the TCP handshake has not completed yet */
+    bool broken;       /* failed: report CONN_DOWN and close */
+    bool replies_done; /* the reply stream is corrupt: deliver nothing more */
     char errstr[128];
     struct real_resp_buf out;
     struct real_resp_reader *reader;
@@ -68,10 +69,10 @@ short real_corelink_events(const struct real_corelink *l);
  * 0 otherwise; afterwards the link may be broken. */
 int real_corelink_ready(struct real_corelink *l, short revents, char *local_ip, size_t local_len);
 
-/* The next input for the core from buffered replies. Returns 1 with *in
- * filled (*reply owns the value: free it with real_resp_reply_free after
- * the step), 0 if nothing complete is buffered; the link may then be
- * broken. */
+/* The next input for the core from buffered replies, also on a broken
+ * link (drain them before reporting it down). Returns 1 with *in filled
+ * (*reply owns the value: free it with real_resp_reply_free after the
+ * step), 0 if nothing complete is buffered; the link may then be broken. */
 int real_corelink_next(struct real_corelink *l, struct core_input *in, struct core_reply **reply);
 
 #endif
