@@ -151,6 +151,7 @@ int real_sentinel_conf_load(const char *text,
         if (why != NULL) {
             if (why != msg) { snprintf(msg, msglen, "%s", why); }
             *line = lineno;
+            real_sentinel_conf_free(conf);
             return -1;
         }
     }

@@ -33,7 +33,8 @@ struct real_sentinel_conf {
 /* Reads the process directives of `text`. Returns 0, or -1 with *line
  * (1-based) and msg (Redis's reason) set. With `apply`, `dir` changes the
  * working directory and `logfile` is opened once to check it, as Redis
- * does; without it (--check-config) nothing on disk is touched. */
+ * does; without it (--check-config) nothing on disk is touched. After an
+ * error there is nothing to free. */
 int real_sentinel_conf_load(const char *text,
                             size_t len,
                             bool apply,

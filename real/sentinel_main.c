@@ -130,7 +130,6 @@ static int load(const char *path,
     char msg[256];
     if (real_sentinel_conf_load(text, len, !check_only, conf, &line, msg, sizeof(msg)) != 0) {
         config_error(path, text, len, line, msg, check_only);
-        real_sentinel_conf_free(conf);
         return -1;
     }
     struct core_limits limits = core_limits_default();
