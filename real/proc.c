@@ -27,6 +27,7 @@
 #include "real/link.h"
 #include "real/netns.h"
 #include "real/proc.h"
+#include "real/query.h"
 #include "real/sys.h"
 
 #define PORT_BASE_MIN    20000u
@@ -495,22 +496,13 @@ int real_world_start(struct real_world *w) {
 static void replica_pending(struct real_world *w, uint32_t i, char *why, size_t len) {
     struct real_proc *p = &w->nodes[i];
     const struct real_proc *up = &w->nodes[w->scn->nodes[i].replicaof];
-    const char *argv[] = {"INFO", "replication"};
-    redisReply *r = NULL;
-    char err[160], status[32] = "", port[16] = "";
+    struct real_role role;
     why[0] = '\0';
-    if (real_query(p->ip, p->port, p->pass, QUERY_TIMEOUT_MS, &r, err, sizeof(err), 2, argv)) {
-        snprintf(why, len, "node %s: INFO failed: %s", p->name, err);
-        return;
-    }
-    if (r->type == REDIS_REPLY_STRING) {
-        real_info_field(r->str, "master_link_status", status, sizeof(status));
-        real_info_field(r->str, "master_port", port, sizeof(port));
-    }
-    real_reply_free(r);
-    if (strcmp(status, "up") != 0 || strtol(port, NULL, 10) != up->port) {
-        snprintf(why, len, "node %s is not in sync with %s (master_link_status:%s master_port:%s)",
-                 p->name, up->name, status[0] ? status : "?", port[0] ? port : "?");
+    if (real_query_role(w, p, &role) != 0) {
+        snprintf(why, len, "node %s does not answer INFO replication", p->name);
+    } else if (role.is_master || role.upstream != up || !role.link_up) {
+        snprintf(why, len, "node %s is not in sync with %s (%s, link %s)", p->name, up->name,
+                 role.is_master ? "role master" : "role replica", role.link_up ? "up" : "down");
     }
 }
 
@@ -518,28 +510,19 @@ static void replica_pending(struct real_world *w, uint32_t i, char *why, size_t 
 static void sentinel_pending(
     struct real_world *w, struct real_proc *p, uint32_t g, char *why, size_t len) {
     const struct scn *s = w->scn;
-    uint32_t want_replicas = 0;
+    uint32_t want_replicas = 0, have_r = 0, have_s = 0;
     for (uint32_t i = 0; i < s->nodes_len; i++) {
         if (s->nodes[i].replicaof == (int32_t)s->groups[g].master) { want_replicas++; }
     }
     uint32_t want_sentinels = s->sentinels_len - 1;
-    const char *argv[] = {"SENTINEL", "MASTER", s->groups[g].name};
-    redisReply *r = NULL;
-    char err[160];
     why[0] = '\0';
-    if (real_query(p->ip, p->port, p->pass, QUERY_TIMEOUT_MS, &r, err, sizeof(err), 3, argv)) {
-        snprintf(why, len, "sentinel %s: SENTINEL MASTER failed: %s", p->name, err);
-        return;
-    }
-    const char *ns = real_reply_map_get(r, "num-slaves");
-    const char *no = real_reply_map_get(r, "num-other-sentinels");
-    long have_r = ns != NULL ? strtol(ns, NULL, 10) : -1;
-    long have_s = no != NULL ? strtol(no, NULL, 10) : -1;
-    real_reply_free(r);
-    if (have_r < (long)want_replicas || have_s < (long)want_sentinels) {
-        snprintf(why, len, "sentinel %s knows %ld/%u replicas and %ld/%u other sentinels of %s",
-                 p->name, have_r, (unsigned)want_replicas, have_s, (unsigned)want_sentinels,
+    if (real_query_knows(w, p, g, &have_r, &have_s) != 0) {
+        snprintf(why, len, "sentinel %s does not answer SENTINEL MASTER %s", p->name,
                  s->groups[g].name);
+    } else if (have_r < want_replicas || have_s < want_sentinels) {
+        snprintf(why, len, "sentinel %s knows %u/%u replicas and %u/%u other sentinels of %s",
+                 p->name, (unsigned)have_r, (unsigned)want_replicas, (unsigned)have_s,
+                 (unsigned)want_sentinels, s->groups[g].name);
     }
 }
 
