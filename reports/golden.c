@@ -48,8 +48,8 @@ static size_t sequence(const struct rep_norm *n, uint32_t sentinel, const char *
     size_t len = 0;
     for (uint32_t i = 0; i < n->len; i++) {
         const struct rep_norm_event *e = &n->events[i];
-        if (e->kind == REP_KIND_EVENT && e->level >= REP_LEVEL_NOTICE && e->dt_ms >= 0 &&
-            strcmp(e->proc, proc) == 0) {
+        if (e->kind == REP_KIND_EVENT && e->level >= REP_LEVEL_NOTICE &&
+            e->index >= n->fault_index && strcmp(e->proc, proc) == 0) {
             out[len++] = e->skel;
         }
     }

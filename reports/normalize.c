@@ -498,6 +498,19 @@ int rep_normalize(const struct rep_run *run, struct rep_norm *out) {
         return -1;
     }
     assign_roles(run, out);
+    out->fault_index = (uint32_t)run->log.len;
+    for (size_t i = run->log.len; i-- > 0;) {
+        const struct rep_event *ev = &run->log.events[i];
+        if (ev->t_ms >= run->fault_t_ms) { out->fault_index = (uint32_t)i; }
+    }
+    for (size_t i = out->fault_index; i < run->log.len; i++) {
+        /* Records of the fault's own millisecond logged before it still belong before it. */
+        if (run->log.events[i].kind == REP_KIND_FAULT) {
+            out->fault_index = (uint32_t)i;
+            break;
+        }
+        if (run->log.events[i].t_ms > run->fault_t_ms) { break; }
+    }
     if (index_names(out) < 0) {
         rep_norm_free(out);
         return -1;

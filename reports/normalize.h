@@ -54,6 +54,8 @@ struct rep_norm {
     int32_t promoted;                     /* node index; -1: none */
     int32_t old_master;                   /* node index; the initial master if no failover */
     uint32_t failovers;                   /* +switch-master rounds (distinct epochs) */
+    uint32_t fault_index;                 /* first record after the fault: the fault record
+                                             itself (or the first at fault_t_ms); len if none */
     char (*sentinel_roles)[REP_ROLE_MAX]; /* [scn->sentinels_len] */
     char (*node_roles)[REP_ROLE_MAX];     /* [scn->nodes_len] */
     struct rep_norm_name *by_name__;      /* private: process names, sorted, for lookups */
