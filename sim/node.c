@@ -363,6 +363,7 @@ void sim__node_start(struct sim_world *w, uint32_t i) {
     SIM_ASSERT(!p->up);
     p->up = true;
     p->paused = false;
+    w->cond_dirty = true;
     bool restart = n->started_ms > 0 || w->now_ms > 0;
     n->conf = n->saved;
     n->started_ms = w->now_ms;
@@ -389,6 +390,7 @@ void sim__node_stop(struct sim_world *w, uint32_t i) {
     SIM_ASSERT(p->up);
     p->up = false;
     p->paused = false;
+    w->cond_dirty = true;
     detach(w, i);
     n->repl = n->conf.replicaof_port == 0 ? SIM_REPL_NONE : SIM_REPL_CONNECT;
     n->timer_ms = UINT64_MAX;
@@ -423,6 +425,7 @@ static void become_master(struct sim_world *w, uint32_t i) {
 void sim__node_replicaof(
     struct sim_world *w, uint32_t i, const char *host, uint16_t port, uint32_t by_conn) {
     struct sim_node *n = &w->nodes[i];
+    w->cond_dirty = true;
     char who[96];
     snprintf(who, sizeof(who), "id=%u addr=%s:%u laddr=%s:%u",
              by_conn == SIM_NONE ? 0 : by_conn + 3, SIM_IP,

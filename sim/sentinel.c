@@ -287,6 +287,9 @@ static bool run_outputs(struct sim_world *w, uint32_t i, const struct core_outpu
             break;
         case CORE_OUT_EVENT:
             SIM_ASSERT(o->type != NULL);
+            /* Every change a wait on the cores' views looks at comes with an
+             * event (+slave, +sentinel, +switch-master). */
+            w->cond_dirty = true;
             log_text(w, s->proc, REP_KIND_EVENT, level_of(o->level), o->type, o->text, o->text_len);
             break;
         case CORE_OUT_LOG:
@@ -392,6 +395,7 @@ int sim__sentinel_start(struct sim_world *w, uint32_t i) {
     }
     p->up = true;
     p->paused = false;
+    w->cond_dirty = true;
     map_clear(&s->map);
     s->tick_ms = UINT64_MAX;
     snprintf(s->myid, sizeof(s->myid), "%s", core_myid(s->core));
@@ -409,6 +413,7 @@ void sim__sentinel_stop(struct sim_world *w, uint32_t i, bool crashed) {
     SIM_ASSERT(p->up);
     (void)crashed;
     p->up = false;
+    w->cond_dirty = true;
     const struct sim_observer *obs = w->opt.observer;
     if (obs != NULL && obs->sentinel_cb != NULL) { obs->sentinel_cb(obs->ud, w->now_ms, i, false); }
     p->paused = false;

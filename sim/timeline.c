@@ -165,6 +165,14 @@ static bool cond_holds(struct sim_world *w, const struct scn_cond *cond) {
 void sim__timeline_check(struct sim_world *w) {
     SIM_ASSERT(w->waiting);
     const struct scn_step *st = &w->scn->steps[w->step];
+    /* Views and roles are read again only when something that moves them
+     * happened (an event, a process start or stop, a role change). */
+    if (st->cond.kind == SCN_COND_EVENT) {
+        if (w->wait_scanned == w->run->log.len) { return; }
+    } else if (!w->cond_dirty) {
+        return;
+    }
+    w->cond_dirty = false;
     if (!cond_holds(w, &st->cond)) { return; }
     char text[REP_TEXT_MAX];
     snprintf(text, sizeof(text), "wait at line %u satisfied after %" PRIu64 " ms", st->pos.line,
@@ -317,6 +325,7 @@ static void start_wait(struct sim_world *w, const struct scn_step *st) {
     w->waiting = true;
     w->wait_scanned = w->wait_log_from;
     w->wait_seen = 0;
+    w->cond_dirty = true;
     w->wait_serial++;
     sim_sched_push(&w->sched, w->now_ms + st->timeout_ms, SIM_EV_TIMEOUT, w->step, w->wait_serial);
     sim__timeline_check(w);

@@ -112,16 +112,16 @@ int sim__world_init(struct sim_world *w,
      * the defaults: a core zeroes its tables at creation, and a run creates
      * one per sentinel start. */
     w->limits = core_limits_default();
-    w->limits.masters_max = scn->groups_len + 4;
-    w->limits.replicas_max = scn->nodes_len + 4;
-    w->limits.sentinels_max = scn->sentinels_len + 4;
+    w->limits.masters_max = scn->groups_len + 2;
+    w->limits.replicas_max = scn->nodes_len + 2;
+    w->limits.sentinels_max = scn->sentinels_len + 2;
     w->limits.conns_max =
         2 * (w->limits.masters_max * (w->limits.replicas_max + 1) + w->limits.sentinels_max) + 64;
-    w->limits.outputs_max = 1024 + 16 * scn->nodes_len;
+    w->limits.outputs_max = 512 + 16 * scn->nodes_len;
     w->limits.config_bytes_max = 16384 + 128 * scn->nodes_len +
                                  160 * scn->sentinels_len * scn->groups_len + 256 * scn->groups_len;
-    w->limits.arena_bytes = (128u << 10) + 4096 * scn->nodes_len + w->limits.config_bytes_max;
-    w->limits.info_cache_bytes = 4096;
+    w->limits.arena_bytes = (64u << 10) + 4096 * scn->nodes_len + w->limits.config_bytes_max;
+    w->limits.info_cache_bytes = 2048;
     bump(&w->limits.conns_max, 2 * (scn->nodes_len + scn->sentinels_len) + 16);
     if (alloc_world(w) != 0) { return SIM_E_NOMEM; }
     init_procs(w);

@@ -289,6 +289,7 @@ struct sim_world {
     size_t wait_log_from;  /* log records a WAIT EVENT looks at */
     size_t wait_scanned;   /* records an event wait has already looked at */
     uint32_t wait_seen;    /* bit i: sentinel i showed the awaited event */
+    bool cond_dirty;       /* something a non-event wait looks at may have changed */
     uint64_t step_done_ms; /* when the previous step finished */
     bool timeline_done;
     bool first_fault_seen;
