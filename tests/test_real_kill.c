@@ -127,7 +127,7 @@ static bool host_has_our_nft_table(void) {
 
 /* Starts the harness on `yaml`, kills it `after_ms` after the first fault
  * could have happened, then checks that everything goes within 5 s. */
-static void kill_and_check(const char *yaml, uint64_t after_ms) {
+static void kill_and_check(const char *yaml, uint64_t after_ms, int sig) {
     char scn_path[] = "/tmp/sentsim-test-kill-XXXXXX";
     int fd = mkstemp(scn_path);
     assert_true(fd >= 0);
@@ -161,8 +161,11 @@ static void kill_and_check(const char *yaml, uint64_t after_ms) {
     }
     assert_true(root[0] != '\0');
     assert_true(nports >= 6);
-    assert_int_equal(kill(pid, SIGKILL), 0);
-    waitpid(pid, NULL, 0);
+    assert_int_equal(kill(pid, sig), 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    /* SIGINT is caught: the harness cleans up itself and exits 130. */
+    if (sig == SIGINT) { assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 130); }
     uint64_t killed = real__now_ms();
     char prefix[64];
     snprintf(prefix, sizeof(prefix), "sentsim-%ld-", (long)pid);
@@ -182,7 +185,8 @@ static void kill_and_check(const char *yaml, uint64_t after_ms) {
                  rfx_netns_count(prefix));
     }
     assert_false(host_has_our_nft_table());
-    printf("# killed at +%llu ms; everything gone %llu ms later\n", (unsigned long long)after_ms,
+    printf("# %s at +%llu ms; everything gone %llu ms later\n",
+           sig == SIGINT ? "SIGINT" : "SIGKILL", (unsigned long long)after_ms,
            (unsigned long long)(real__now_ms() - killed));
 }
 
@@ -193,8 +197,15 @@ static void test_real_kill_harness_mid_failover_loopback(void **state) {
     (void)state;
     srand((unsigned)time(NULL));
     for (int i = 0; i < 3; i++) {
-        kill_and_check(loopback_yaml, (uint64_t)(rand() % 4500));
+        kill_and_check(loopback_yaml, (uint64_t)(rand() % 4500), SIGKILL);
     }
+}
+
+static void test_real_kill_sigint_cleans_up_and_exits_130(void **state) {
+    /* Goal: Ctrl-C mid-failover ends the run cleanly: exit 130 and nothing
+     * left. Method: SIGINT at a random moment of the failover. */
+    (void)state;
+    kill_and_check(loopback_yaml, (uint64_t)(rand() % 4500), SIGINT);
 }
 
 static void test_real_kill_harness_mid_failover_netns(void **state) {
@@ -205,7 +216,7 @@ static void test_real_kill_harness_mid_failover_netns(void **state) {
     char why[160];
     if (!real_netns_available(why, sizeof(why))) { skip(); }
     for (int i = 0; i < 2; i++) {
-        kill_and_check(netns_yaml, (uint64_t)(rand() % 4500));
+        kill_and_check(netns_yaml, (uint64_t)(rand() % 4500), SIGKILL);
     }
 }
 
@@ -217,6 +228,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_kill_harness_mid_failover_loopback),
         cmocka_unit_test(test_real_kill_harness_mid_failover_netns),
+        cmocka_unit_test(test_real_kill_sigint_cleans_up_and_exits_130),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
