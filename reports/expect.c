@@ -98,6 +98,13 @@ static void check_replicas(const struct rep_run *run,
         REP_ASSERT(er->node < s->nodes_len);
         int32_t want = er->upstream == SCN_UPSTREAM_MASTER ? fm : er->upstream;
         const struct rep_node_state *st = &run->nodes[er->node];
+        if (want < 0) {
+            finding(v, er->pos,
+                    "expected %s to replicate from the final master, got no final "
+                    "master to compare with",
+                    s->nodes[er->node].name);
+            continue;
+        }
         if (!st->up) {
             finding(v, er->pos, "expected %s to replicate from %s, got %s down",
                     s->nodes[er->node].name, node_name(s, want), s->nodes[er->node].name);
