@@ -136,7 +136,7 @@ int real_fault_precheck(const struct scn *s, bool *need_netns, char *errstr, siz
 
 /* ---------------------------------------------------------------- helpers */
 
-/* "m r1" for a set of processes. */
+/* "m,r1" for a set of processes. */
 static void names_of(const struct scn *s, const struct scn_set *set, char *out, size_t len) {
     size_t used = 0;
     out[0] = '\0';
@@ -146,7 +146,7 @@ static void names_of(const struct scn *s, const struct scn_set *set, char *out, 
     }
     for (uint32_t i = 0; i < set->len && used + 1 < len; i++) {
         int n =
-            snprintf(out + used, len - used, "%s%s", i ? " " : "", scn_proc_name(s, set->items[i]));
+            snprintf(out + used, len - used, "%s%s", i ? "," : "", scn_proc_name(s, set->items[i]));
         if (n < 0) { break; }
         used += (size_t)n;
     }
@@ -160,7 +160,7 @@ static void wait_gone(struct real_world *w, struct real_proc *p, struct real_obs
     }
     (void)w;
     if (real_proc_alive(p)) {
-        real_observe_note(o, REP_KIND_CHECK, "shutdown",
+        real_observe_note(o, REP_KIND_CHECK, REP_LEVEL_WARNING,
                           "%s did not exit within %u ms of SIGTERM; killed", p->name,
                           SHUTDOWN_WAIT_MS);
         real_proc_stop(p);
@@ -237,14 +237,11 @@ static int act_on(struct real_world *w,
                   struct real_proc *p,
                   char *errstr,
                   size_t len) {
-    const char *what = real_step_name(st->kind);
     switch (st->kind) {
     case SCN_STEP_KILL:
-        real_observe_note(o, REP_KIND_FAULT, what, "%s", p->name);
         real_proc_stop(p);
         return 0;
     case SCN_STEP_SHUTDOWN:
-        real_observe_note(o, REP_KIND_FAULT, what, "%s", p->name);
         if (p->pid == 0) { return 0; }
         kill(p->pid, SIGTERM);
         if (p->paused) {
@@ -254,22 +251,20 @@ static int act_on(struct real_world *w,
         wait_gone(w, p, o);
         return 0;
     case SCN_STEP_RESTART:
-        real_observe_note(o, REP_KIND_FAULT, what, "%s", p->name);
         if (real_proc_start(w, p) != 0) {
             return ferr(errstr, len, REAL_E_FAIL, "restart %s: %s", p->name, w->errstr);
         }
         return 0;
     case SCN_STEP_PAUSE:
-        real_observe_note(o, REP_KIND_FAULT, what, "%s", p->name);
         if (p->pid > 0 && kill(p->pid, SIGSTOP) == 0) { p->paused = true; }
         return 0;
     case SCN_STEP_RESUME:
-        real_observe_note(o, REP_KIND_FAULT, what, "%s", p->name);
         if (p->pid > 0 && kill(p->pid, SIGCONT) == 0) { p->paused = false; }
         return 0;
     case SCN_STEP_CLOCK_JUMP: {
         REAL_ASSERT(st->jump_ms >= 0);
-        real_observe_note(o, REP_KIND_FAULT, what, "%s %lld", p->name, (long long)st->jump_ms);
+        real_observe_note(o, REP_KIND_FAULT, REP_LEVEL_WARNING, "clock-jump %s by %lld ms", p->name,
+                          (long long)st->jump_ms);
         if (p->pid == 0 || p->paused) { return 0; }
         kill(p->pid, SIGSTOP);
         uint64_t until = real__now_ms() + (uint64_t)st->jump_ms;
@@ -287,8 +282,7 @@ static int act_on(struct real_world *w,
         uint64_t t = real_observe_now(o);
         run_command(w, p, st, reply, sizeof(reply));
         /* Stamped at the send, so the record precedes what the command caused. */
-        if (rep_log_append(&o->log, t, REP_KIND_FAULT, REP_LEVEL_NOTICE, "harness", what, "") ==
-            0) {
+        if (rep_log_append(&o->log, t, REP_KIND_FAULT, REP_LEVEL_WARNING, "harness", "", "") == 0) {
             struct rep_event *last = &o->log.events[o->log.len - 1];
             snprintf(last->text, sizeof(last->text), "%s: %.300s -> %.180s", p->name, cmd, reply);
         }
@@ -310,22 +304,22 @@ int real_fault_apply(struct real_world *w,
     case SCN_STEP_PARTITION:
         names_of(s, &st->side_a, a, sizeof(a));
         names_of(s, &st->side_b, b, sizeof(b));
-        real_observe_note(o, REP_KIND_FAULT, "partition", "%s %s %s", a, st->one_way ? "->" : "|",
-                          st->side_b.len ? b : "rest");
+        real_observe_note(o, REP_KIND_FAULT, REP_LEVEL_WARNING, "partition %s %s %s", a,
+                          st->one_way ? "->" : "|", st->side_b.len ? b : "(rest)");
         if (real_netns_partition(w, &st->side_a, &st->side_b, st->one_way) != 0) {
             return ferr(errstr, len, REAL_E_FAIL, "partition: %s", w->errstr);
         }
         return 0;
     case SCN_STEP_HEAL:
-        real_observe_note(o, REP_KIND_FAULT, "heal", "all");
+        real_observe_note(o, REP_KIND_FAULT, REP_LEVEL_WARNING, "heal");
         if (real_netns_heal(w) != 0) {
             return ferr(errstr, len, REAL_E_FAIL, "heal: %s", w->errstr);
         }
         return 0;
     case SCN_STEP_LOSS:
-        names_of(s, &st->targets, a, sizeof(a));
-        real_observe_note(o, REP_KIND_FAULT, "loss", "%s %u/%u", a, (unsigned)st->loss.num,
-                          (unsigned)st->loss.den);
+        real_observe_note(o, REP_KIND_FAULT, REP_LEVEL_WARNING, "loss %u/%u on %s",
+                          (unsigned)st->loss.num, (unsigned)st->loss.den,
+                          st->targets.len > 0 ? "targets" : "all links");
         if (real_netns_loss(w, &st->targets, st->loss) != 0) {
             return ferr(errstr, len, REAL_E_FAIL, "loss: %s", w->errstr);
         }
@@ -334,6 +328,14 @@ int real_fault_apply(struct real_world *w,
         return ferr(errstr, len, REAL_E_REFUSED, "latency steps are not realised by real mode");
     default:
         break;
+    }
+    /* Process faults are one record per step, as the simulator writes them. */
+    bool per_target = st->kind == SCN_STEP_SENTINEL || st->kind == SCN_STEP_NODE ||
+                      st->kind == SCN_STEP_CLOCK_JUMP;
+    if (!per_target) {
+        names_of(s, &st->targets, a, sizeof(a));
+        real_observe_note(o, REP_KIND_FAULT, REP_LEVEL_WARNING, "%s %s", real_step_name(st->kind),
+                          a);
     }
     /* A SENTINEL step without targets goes to every sentinel. */
     bool all = st->targets.len == 0 && st->kind == SCN_STEP_SENTINEL;

@@ -109,14 +109,13 @@ int real_observe_poll(struct real_observer *o) {
 }
 
 uint64_t real_observe_note(
-    struct real_observer *o, enum rep_kind kind, const char *type, const char *fmt, ...) {
+    struct real_observer *o, enum rep_kind kind, enum rep_level level, const char *fmt, ...) {
     struct rep_event ev;
     memset(&ev, 0, sizeof(ev));
     ev.t_ms = real_observe_now(o);
     ev.kind = kind;
-    ev.level = REP_LEVEL_NOTICE;
+    ev.level = level;
     snprintf(ev.proc, sizeof(ev.proc), "harness");
-    snprintf(ev.type, sizeof(ev.type), "%s", type);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ev.text, sizeof(ev.text), fmt, ap);

@@ -48,10 +48,11 @@ int real_observe_poll(struct real_observer *o);
 /* The run time now (ms since the origin). */
 uint64_t real_observe_now(const struct real_observer *o);
 
-/* Adds a harness record (fault, check) stamped now; returns its t_ms. */
+/* Adds a harness record (fault, check: proc "harness", no type, the texts the
+ * simulator uses) stamped now; returns its t_ms. */
 uint64_t real_observe_note(struct real_observer *o,
                            enum rep_kind kind,
-                           const char *type,
+                           enum rep_level level,
                            const char *fmt,
                            ...) __attribute__((format(printf, 4, 5)));
 

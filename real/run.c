@@ -201,10 +201,12 @@ static int run_wait(struct runner *r, const struct scn_step *st) {
     char what[SCN_TEXT_MAX + 128];
     cond_text(r->scn, &st->cond, what, sizeof(what));
     uint64_t timeout = st->timeout_ms > 0 ? st->timeout_ms : 60000;
-    uint64_t deadline = real_observe_now(&r->o) + timeout;
+    uint64_t started = real_observe_now(&r->o), deadline = started + timeout;
     for (;;) {
         if (cond_holds(r, &st->cond)) {
-            real_observe_note(&r->o, REP_KIND_CHECK, "wait", "satisfied: %s", what);
+            real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_NOTICE,
+                              "wait at line %u satisfied after %llu ms", st->pos.line,
+                              (unsigned long long)(real_observe_now(&r->o) - started));
             return 0;
         }
         uint64_t now = real_observe_now(&r->o);
@@ -213,7 +215,9 @@ static int run_wait(struct runner *r, const struct scn_step *st) {
         int rc = pump(r, next);
         if (rc != 0) { return rc; }
     }
-    real_observe_note(&r->o, REP_KIND_CHECK, "wait", "timed out after %llu ms: %s",
+    real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_WARNING,
+                      "%s:%u:%u: wait timed out after %llu ms (%s)",
+                      r->scn->path != NULL ? r->scn->path : "", st->pos.line, st->pos.col,
                       (unsigned long long)timeout, what);
     snprintf(r->failure, sizeof(r->failure), "%.60s:%u:%u: wait timed out after %llu ms: %.100s",
              r->scn->path != NULL ? r->scn->path : r->scn->name, st->pos.line, st->pos.col,
@@ -231,7 +235,8 @@ static int run_step(struct runner *r, const struct scn_step *st) {
         return 0;
     case SCN_STEP_WRITES:
         r->mark = r->o.log.len;
-        real_observe_note(&r->o, REP_KIND_FAULT, "writes", "%s", st->writes_on ? "on" : "off");
+        real_observe_note(&r->o, REP_KIND_FAULT, REP_LEVEL_WARNING, "writes %s",
+                          st->writes_on ? "on" : "off");
         if (r->workload) { real_workload_set(&r->wl, st->writes_on); }
         return 0;
     default:
@@ -247,7 +252,8 @@ static int run_step(struct runner *r, const struct scn_step *st) {
     if (rc != 0) {
         snprintf(r->failure, sizeof(r->failure), "%s step failed: %.200s", real_step_name(st->kind),
                  r->errstr);
-        real_observe_note(&r->o, REP_KIND_CHECK, real_step_name(st->kind), "failed: %s", r->errstr);
+        real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_WARNING, "%s failed: %s",
+                          real_step_name(st->kind), r->errstr);
         return 1;
     }
     return 0;
@@ -260,7 +266,7 @@ static int run_timeline(struct runner *r, uint64_t *last_end) {
         const struct scn_step *st = &r->scn->steps[i];
         uint64_t due = st->when == SCN_WHEN_AT ? st->time_ms : prev_end + st->time_ms;
         if (due > r->scn->duration_ms) {
-            real_observe_note(&r->o, REP_KIND_CHECK, "duration",
+            real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_WARNING,
                               "step %u at %llu ms is past duration_ms; not run", (unsigned)i + 1,
                               (unsigned long long)due);
             break;
@@ -367,13 +373,13 @@ static int finish(struct runner *r, struct rep_run *out, struct real_timing *tm,
         real_workload_set(&r->wl, false);
         char err[256] = "";
         if (real_workload_verify(&r->wl, final_master(r, out), err, sizeof(err)) != 0) {
-            real_observe_note(&r->o, REP_KIND_CHECK, "writes", "%s", err);
+            real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_WARNING, "%s", err);
         }
         out->writes = r->wl.counts;
-        real_observe_note(&r->o, REP_KIND_CHECK, "writes", "acked %llu lost %llu refused %llu",
-                          (unsigned long long)out->writes.acked,
-                          (unsigned long long)out->writes.lost,
-                          (unsigned long long)out->writes.refused);
+        real_observe_note(
+            &r->o, REP_KIND_CHECK, REP_LEVEL_NOTICE, "writes: acked %llu lost %llu refused %llu",
+            (unsigned long long)out->writes.acked, (unsigned long long)out->writes.lost,
+            (unsigned long long)out->writes.refused);
     }
     real_observe_poll(&r->o);
     rep_log_sort(&r->o.log);
@@ -408,7 +414,8 @@ static int start_world(struct runner *r, bool netns, struct real_timing *tm, uin
         return rerr(r, REAL_E_RUN, "%s", r->w.errstr);
     }
     real_observe_poll(&r->o);
-    real_observe_note(&r->o, REP_KIND_CHECK, "ready", "all replicas in sync, sentinels know all");
+    real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_NOTICE,
+                      "ready: replicas in sync, every sentinel knows every replica and sentinel");
     tm->setup_ms = real__now_ms() - t0;
     if (r->workload) {
         if (real_workload_init(&r->wl, &r->w) != 0) { return rerr(r, REAL_E_RUN, "out of memory"); }
