@@ -98,7 +98,7 @@ static void check_replicas(const struct rep_run *run,
         REP_ASSERT(er->node < s->nodes_len);
         int32_t want = er->upstream == SCN_UPSTREAM_MASTER ? fm : er->upstream;
         const struct rep_node_state *st = &run->nodes[er->node];
-        if (want < 0) {
+        if (er->upstream == SCN_UPSTREAM_MASTER && fm < 0) {
             finding(v, er->pos,
                     "expected %s to replicate from the final master, got no final "
                     "master to compare with",
