@@ -7,7 +7,9 @@
  * for every candidate means the final file is, by construction, one the
  * loader accepts (timeline consistency included) and one whose run is the
  * run that was judged; the written file is loaded and run once more to
- * confirm before it is reported.
+ * confirm before it is reported. A crash (an assertion that aborts) is
+ * shrunk too, each candidate in a child process, keeping candidates that
+ * die at the same "file:line".
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -17,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sim/chaos_internal.h"
 #include "sim/chaos_repro.h"
@@ -60,10 +64,53 @@ struct pred {
     uint64_t seed;
     enum sim_chaos_inv inv;
     enum sim_chaos_class cls; /* the same invariant explained otherwise is another finding */
+    char crash_sig[128];      /* crashes: "file:line" of the assertion that fired */
 };
+
+/* Runs `cand` in a child process (a crash must not take the shrinker with
+ * it). Returns true if the child died; sig receives the start of the first
+ * line it wrote to stderr, up to the assertion's "file:line". */
+static bool crashes(const struct scn *cand, uint64_t seed, char *sig, size_t cap) {
+    int fd[2];
+    if (pipe(fd) != 0) { return false; }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return false;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        dup2(fd[1], STDERR_FILENO);
+        struct sim_chaos_result r;
+        sim_chaos_run_file_model(cand, seed, false, &r);
+        _exit(0);
+    }
+    close(fd[1]);
+    char buf[512];
+    size_t have = 0;
+    ssize_t n;
+    while (have < sizeof(buf) - 1 && (n = read(fd[0], buf + have, sizeof(buf) - 1 - have)) > 0) {
+        have += (size_t)n;
+    }
+    buf[have] = '\0';
+    close(fd[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    /* "node_cmd.c:455: assertion failed: ..." -> "node_cmd.c:455". */
+    size_t len = strcspn(buf, " \n");
+    if (len > 0 && buf[len - 1] == ':') { len--; }
+    snprintf(sig, cap, "%.*s", (int)len, buf);
+    return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
 
 static bool still_fails(void *ud, const struct scn *cand) {
     const struct pred *p = ud;
+    if (p->inv == SIM_CHAOS_INV_CRASH) {
+        char sig[sizeof(p->crash_sig)];
+        return crashes(cand, p->seed, sig, sizeof(sig)) && strcmp(sig, p->crash_sig) == 0;
+    }
     struct sim_chaos_result r;
     if (sim_chaos_run_file_model(cand, p->seed, true, &r) != 0) { return false; }
     return find(&r, p->inv, p->cls) != NULL;
@@ -110,9 +157,10 @@ int sim_chaos_reproduce(const struct scn *scn,
     memset(out, 0, sizeof(*out));
     struct scn s;
     if (sim_chaos_scn_clone(scn, &s) != 0) { return SIM_E_NOMEM; }
-    struct pred p = {seed, v->inv, v->cls};
-    /* A crash would take this process down: crashes are written unshrunk. */
-    bool shrink = o->shrink && v->inv != SIM_CHAOS_INV_CRASH && still_fails(&p, &s);
+    struct pred p = {seed, v->inv, v->cls, ""};
+    /* A crash is shrunk towards the same assertion, each candidate in a child. */
+    if (v->inv == SIM_CHAOS_INV_CRASH) { crashes(&s, seed, p.crash_sig, sizeof(p.crash_sig)); }
+    bool shrink = o->shrink && still_fails(&p, &s);
     if (shrink && sim_chaos_shrink(&s, still_fails, &p, o->tries_max, &out->stats) != 0) {
         sim_chaos_scn_free(&s);
         return SIM_E_NOMEM;
@@ -133,7 +181,9 @@ int sim_chaos_reproduce(const struct scn *scn,
     /* The shrunk run's own words (names of the smaller topology) for the header. */
     struct sim_chaos_violation now = *v;
     struct sim_chaos_result r;
-    if (shrink && sim_chaos_run_file_model(&s, seed, true, &r) == 0) {
+    if (shrink && v->inv == SIM_CHAOS_INV_CRASH) {
+        snprintf(now.detail, sizeof(now.detail), "the run aborts: %s", p.crash_sig);
+    } else if (shrink && sim_chaos_run_file_model(&s, seed, true, &r) == 0) {
         const struct sim_chaos_violation *f = find(&r, v->inv, v->cls);
         if (f != NULL) { now = *f; }
     }
@@ -141,14 +191,19 @@ int sim_chaos_reproduce(const struct scn *scn,
     comment_for(&now, seed, &out->stats, comment, sizeof(comment));
     int rc = sim_chaos_write_yaml(&s, seed, comment, out->path);
     sim_chaos_scn_free(&s);
-    if (rc != 0 || v->inv == SIM_CHAOS_INV_CRASH) { return rc; }
+    if (rc != 0) { return rc; }
     /* Confirm from the file itself, as a later `sentsim chaos --file` will. */
     struct scn loaded;
     struct scn_error err;
     memset(&loaded, 0, sizeof(loaded));
-    if (scn_load(out->path, &loaded, &err) == 0 &&
-        sim_chaos_run_scn(&loaded, seed, true, &r, NULL) == SIM_OK) {
-        out->verified = find(&r, v->inv, v->cls) != NULL;
+    if (scn_load(out->path, &loaded, &err) == 0) {
+        char sig[sizeof(p.crash_sig)];
+        if (v->inv == SIM_CHAOS_INV_CRASH) {
+            out->verified =
+                crashes(&loaded, seed, sig, sizeof(sig)) && strcmp(sig, p.crash_sig) == 0;
+        } else if (sim_chaos_run_scn(&loaded, seed, true, &r, NULL) == SIM_OK) {
+            out->verified = find(&r, v->inv, v->cls) != NULL;
+        }
     }
     scn_free(&loaded);
     return 0;

@@ -26,7 +26,7 @@ struct sim_chaos_repro {
 
 /* Shrinks `scn` (which violates v->inv with `seed`) and writes the result
  * as <dir>/seed-<seed>-<invariant>.yaml. Returns 0, -1 on I/O error, or
- * SIM_E_NOMEM. Crash findings are written unshrunk and unverified. */
+ * SIM_E_NOMEM. Crash findings are shrunk in child processes. */
 int sim_chaos_reproduce(const struct scn *scn,
                         uint64_t seed,
                         const struct sim_chaos_violation *v,
