@@ -81,6 +81,30 @@ static void print_coverage(FILE *f, const struct sim_chaos_cov *cov) {
     fputc('\n', f);
 }
 
+/* Swarm view: which fault kinds were enabled in the seeds with unexplained
+ * findings (a kind present in all of them is the first suspect). */
+static void print_swarm(FILE *f, const struct sim_chaos_report *r) {
+    uint32_t seeds = 0, with[SIM_CHAOS_F_COUNT] = {0};
+    for (uint32_t i = 0; i < r->b.found_len; i++) {
+        const struct sim_chaos_result *x = &r->b.found[i];
+        bool unexplained = false;
+        for (uint32_t k = 0; k < x->violations_len; k++) {
+            unexplained |= x->violations[k].cls != SIM_CHAOS_CLASS_KNOWN;
+        }
+        if (!unexplained) { continue; }
+        seeds++;
+        for (uint32_t k = 0; k < SIM_CHAOS_F_COUNT; k++) {
+            with[k] += (x->faults_enabled >> k) & 1u;
+        }
+    }
+    if (seeds == 0) { return; }
+    fprintf(f, "fault kinds enabled in the %u seeds with unexplained findings:", seeds);
+    for (uint32_t k = 0; k < SIM_CHAOS_F_COUNT; k++) {
+        fprintf(f, " %s %u%s", sim_chaos_fault_name((enum sim_chaos_fault)k), with[k],
+                k + 1 < SIM_CHAOS_F_COUNT ? "," : "\n");
+    }
+}
+
 void sim_chaos_report_summary(FILE *f, const struct sim_chaos_report *r) {
     const struct sim_chaos_batch *b = &r->b;
     double secs = (double)b->elapsed_ms / 1000.0;
@@ -106,6 +130,7 @@ void sim_chaos_report_summary(FILE *f, const struct sim_chaos_report *r) {
         }
     }
     if (!any) { fputs("findings: none\n", f); }
+    print_swarm(f, r);
     fprintf(
         f,
         "data: %" PRIu64 " acknowledged writes; lost in %" PRIu64 " seeds (%" PRIu64
