@@ -1,6 +1,6 @@
 /* test_real_sentinel_mixed.c: one `sentsim sentinel` and two real
- * redis-sentinel 7.0.15 processes watching one master with two replicas,
- * through repeated master kills.
+ * redis-sentinel 7.0.15 processes (then three of ours) watching one master
+ * with two replicas, through repeated master kills.
  *
  * Method: the strictest check of our core on a real network is to make it
  * take part in real elections: kill the master, wait until all three
@@ -10,7 +10,9 @@
  * the leader is read from the logs (the sentinel that logged
  * +promoted-slave), and whether the real sentinels took the new
  * configuration from ours (+config-update-from sentinel <our id>) or ours
- * from them. RSH_ROUNDS overrides the number of kills (default 10).
+ * from them. A second test runs three of our sentinels alone the same way.
+ * RSH_ROUNDS overrides the number of kills (default 10; half of it for the
+ * all-ours cluster).
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -33,8 +35,9 @@
 #define TIMEOUT_MS 6000
 
 static struct rsh_proc nodes[NODES];
-static struct rsh_proc sents[SENTINELS]; /* [0] is ours */
-static char ours_id[41];
+static struct rsh_proc sents[SENTINELS];
+static bool is_ours[SENTINELS];
+static char ids[SENTINELS][41];
 
 static int setup(void **state) {
     (void)state;
@@ -142,7 +145,9 @@ static bool settled(void *arg) {
     return true;
 }
 
-static void start_cluster(void) {
+/* Starts the data nodes and SENTINELS sentinels, the first `ours` of them
+ * ours, with the short timers, and learns every sentinel's id. */
+static void start_cluster(int ours) {
     rsh_redis(&nodes[0], "node0", 0);
     assert_true(rsh_wait_up(nodes[0].port, 5000));
     for (int i = 1; i < NODES; i++) {
@@ -159,8 +164,9 @@ static void start_cluster(void) {
              (unsigned)nodes[0].port, DOWN_MS, TIMEOUT_MS);
     for (int i = 0; i < SENTINELS; i++) {
         char name[16];
-        snprintf(name, sizeof(name), i == 0 ? "ours" : "redis%d", i);
-        rsh_sentinel(&sents[i], name, i == 0, body);
+        is_ours[i] = i < ours;
+        snprintf(name, sizeof(name), is_ours[i] ? "ours%d" : "redis%d", i);
+        rsh_sentinel(&sents[i], name, is_ours[i], body);
     }
     for (int i = 0; i < SENTINELS; i++) {
         assert_true(rsh_wait_up(sents[i].port, 5000));
@@ -170,16 +176,90 @@ static void start_cluster(void) {
         assert_non_null(r);
         assert_int_equal(r->type, REDIS_REPLY_STATUS);
         freeReplyObject(r);
+        r = rsh_cmd(sents[i].port, "SENTINEL MYID");
+        assert_non_null(r);
+        assert_int_equal(r->len, 40);
+        memcpy(ids[i], r->str, 41);
+        freeReplyObject(r);
     }
-    redisReply *r = rsh_cmd(sents[0].port, "SENTINEL MYID");
-    assert_non_null(r);
-    assert_int_equal(r->len, 40);
-    memcpy(ours_id, r->str, 41);
-    freeReplyObject(r);
 }
 
 static int count_in(int s, const char *needle) {
     return rsh_count(sents[s].log, needle);
+}
+
+/* What a series of kills showed. */
+struct tally {
+    int agreed;
+    int led[SENTINELS];     /* failovers led (+promoted-slave) */
+    int elected[SENTINELS]; /* +elected-leader lines */
+    int real_followed_ours; /* a real sentinel adopted a config from one of ours */
+    int ours_followed_real; /* one of ours adopted a config from a real one */
+    int ours_followed_ours;
+};
+
+/* Counts, per sentinel, "+config-update-from sentinel <id of s>" lines. */
+static void updates_from(int leader, int *out) {
+    char needle[192];
+    snprintf(needle, sizeof(needle), "+config-update-from sentinel %s", ids[leader]);
+    for (int i = 0; i < SENTINELS; i++) {
+        out[i] = count_in(i, needle);
+    }
+}
+
+/* One kill: returns the leader index (-1 if none seen). */
+static int one_round(int round, struct tally *t) {
+    int promoted0[SENTINELS], elected0[SENTINELS], upd0[SENTINELS][SENTINELS];
+    for (int i = 0; i < SENTINELS; i++) {
+        promoted0[i] = count_in(i, "+promoted-slave");
+        elected0[i] = count_in(i, "+elected-leader");
+        updates_from(i, upd0[i]);
+    }
+    uint16_t old = master_of(0);
+    int victim = node_at(old);
+    assert_true(victim >= 0);
+    uint64_t t0 = rsh_now_ms();
+    rsh_kill(&nodes[victim]);
+    bool agreed = rsh_wait(agreed_new_master, &old, 60000);
+    uint64_t took = rsh_now_ms() - t0;
+    int leader = -1;
+    for (int i = 0; i < SENTINELS; i++) {
+        t->elected[i] += count_in(i, "+elected-leader") - elected0[i];
+        if (count_in(i, "+promoted-slave") > promoted0[i]) { leader = i; }
+    }
+    if (leader >= 0) {
+        t->led[leader]++;
+        int upd[SENTINELS];
+        updates_from(leader, upd);
+        for (int i = 0; i < SENTINELS; i++) {
+            if (i == leader || upd[i] <= upd0[leader][i]) { continue; }
+            if (is_ours[leader] && !is_ours[i]) { t->real_followed_ours++; }
+            if (!is_ours[leader] && is_ours[i]) { t->ours_followed_real++; }
+            if (is_ours[leader] && is_ours[i]) { t->ours_followed_ours++; }
+        }
+    }
+    printf("round %d: killed node%d, %s after %llu ms, leader %s\n", round + 1, victim,
+           agreed ? "agreed" : "NO AGREEMENT", (unsigned long long)took,
+           leader < 0        ? "?"
+           : is_ours[leader] ? "ours"
+                             : "redis-sentinel");
+    fflush(stdout);
+    assert_true(agreed);
+    t->agreed++;
+    rsh_restart(&nodes[victim], false, false);
+    assert_true(rsh_wait(settled, NULL, 60000));
+    /* A sentinel that led or voted waits 2 x failover-timeout before it
+     * may start another failover of the same master. */
+    uint64_t since = rsh_now_ms() - t0;
+    if (since < 2 * TIMEOUT_MS + 1000) {
+        usleep((useconds_t)(2 * TIMEOUT_MS + 1000 - since) * 1000);
+    }
+    return leader;
+}
+
+static int rounds_from_env(int dflt) {
+    const char *v = getenv("RSH_ROUNDS");
+    return v != NULL && atoi(v) > 0 ? atoi(v) : dflt;
 }
 
 /* Goal: in a mixed cluster our sentinel takes part in real elections: every
@@ -189,70 +269,46 @@ static int count_in(int s, const char *needle) {
  * Method: see the file comment; counts are printed for the report. */
 static void test_sentinel_mixed_repeated_failovers(void **state) {
     (void)state;
-    int rounds = getenv("RSH_ROUNDS") ? atoi(getenv("RSH_ROUNDS")) : 10;
-    start_cluster();
+    int rounds = rounds_from_env(10);
+    start_cluster(1);
     assert_true(rsh_wait(settled, NULL, 60000));
-    int led[SENTINELS] = {0}, elected[SENTINELS] = {0};
-    int followed_ours = 0, ours_followed = 0, ok_rounds = 0;
-    char needle[128];
-    snprintf(needle, sizeof(needle), "+config-update-from sentinel %s", ours_id);
+    struct tally t = {0};
     for (int round = 0; round < rounds; round++) {
-        int promoted0[SENTINELS], elected0[SENTINELS], upd0[SENTINELS];
-        for (int i = 0; i < SENTINELS; i++) {
-            promoted0[i] = count_in(i, "+promoted-slave");
-            elected0[i] = count_in(i, "+elected-leader");
-            upd0[i] = i == 0 ? count_in(0, "+config-update-from") : count_in(i, needle);
-        }
-        uint16_t old = master_of(0);
-        int victim = node_at(old);
-        assert_true(victim >= 0);
-        uint64_t t0 = rsh_now_ms();
-        rsh_kill(&nodes[victim]);
-        bool agreed = rsh_wait(agreed_new_master, &old, 60000);
-        uint64_t took = rsh_now_ms() - t0;
-        int leader = -1;
-        for (int i = 0; i < SENTINELS; i++) {
-            elected[i] += count_in(i, "+elected-leader") - elected0[i];
-            if (count_in(i, "+promoted-slave") > promoted0[i]) { leader = i; }
-        }
-        if (leader >= 0) { led[leader]++; }
-        if (leader == 0) {
-            for (int i = 1; i < SENTINELS; i++) {
-                followed_ours += count_in(i, needle) > upd0[i];
-            }
-        } else if (leader > 0) {
-            ours_followed += count_in(0, "+config-update-from") > upd0[0];
-        }
-        printf("round %d: killed node%d, %s after %llu ms, leader %s\n", round + 1, victim,
-               agreed ? "agreed" : "NO AGREEMENT", (unsigned long long)took,
-               leader == 0  ? "ours"
-               : leader > 0 ? "redis-sentinel"
-                            : "?");
-        fflush(stdout);
-        assert_true(agreed);
-        ok_rounds++;
-        rsh_restart(&nodes[victim], false, false);
-        assert_true(rsh_wait(settled, NULL, 60000));
-        /* A sentinel that led or voted waits 2 x failover-timeout before
-         * it may start another failover of the same master. */
-        uint64_t since = rsh_now_ms() - t0;
-        if (since < 2 * TIMEOUT_MS + 1000) {
-            usleep((useconds_t)(2 * TIMEOUT_MS + 1000 - since) * 1000);
-        }
+        (void)one_round(round, &t);
     }
     printf("mixed cluster: %d/%d failovers agreed; led by ours %d, by redis-sentinel %d+%d; "
            "+elected-leader logged: ours %d, redis %d+%d; real sentinels logged "
            "+config-update-from ours %d times; ours followed theirs %d times\n",
-           ok_rounds, rounds, led[0], led[1], led[2], elected[0], elected[1], elected[2],
-           followed_ours, ours_followed);
-    assert_int_equal(ok_rounds, rounds);
-    if (led[0] > 0) { assert_true(followed_ours > 0); }
-    if (led[1] + led[2] > 0) { assert_true(ours_followed > 0); }
+           t.agreed, rounds, t.led[0], t.led[1], t.led[2], t.elected[0], t.elected[1], t.elected[2],
+           t.real_followed_ours, t.ours_followed_real);
+    assert_int_equal(t.agreed, rounds);
+    if (t.led[0] > 0) { assert_true(t.real_followed_ours > 0); }
+    if (t.led[1] + t.led[2] > 0) { assert_true(t.ours_followed_real > 0); }
+}
+
+/* Goal: three of our sentinels alone fail over a real master repeatedly,
+ * each round agreeing, and the followers adopt the leader's configuration.
+ * Method: as above with every sentinel ours (half the rounds). */
+static void test_sentinel_mixed_all_ours(void **state) {
+    (void)state;
+    int rounds = (rounds_from_env(10) + 1) / 2;
+    start_cluster(SENTINELS);
+    assert_true(rsh_wait(settled, NULL, 60000));
+    struct tally t = {0};
+    for (int round = 0; round < rounds; round++) {
+        assert_true(one_round(round, &t) >= 0);
+    }
+    printf("all-ours cluster: %d/%d failovers agreed; led %d/%d/%d; followers adopted the "
+           "leader's config %d times\n",
+           t.agreed, rounds, t.led[0], t.led[1], t.led[2], t.ours_followed_ours);
+    assert_int_equal(t.agreed, rounds);
+    assert_true(t.ours_followed_ours >= rounds);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sentinel_mixed_repeated_failovers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_mixed_all_ours, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
