@@ -148,7 +148,8 @@ static int collect(const struct rep_norm *n, int32_t sentinel, bool all, struct 
     bool leader = sentinel >= 0 && sentinel == n->leader;
     for (uint32_t i = 0; i < n->len; i++) {
         const struct rep_norm_event *e = &n->events[i];
-        if (e->kind != REP_KIND_EVENT || e->level == REP_LEVEL_DEBUG || e->index < n->fault_index) {
+        if (e->kind != REP_KIND_EVENT || e->level == REP_LEVEL_DEBUG ||
+            !rep_norm_after_fault(n, e)) {
             continue;
         }
         if (all ? !IN(anyone, e->skel) || e->role[0] == '\0'

@@ -49,7 +49,7 @@ static size_t sequence(const struct rep_norm *n, uint32_t sentinel, const char *
     for (uint32_t i = 0; i < n->len; i++) {
         const struct rep_norm_event *e = &n->events[i];
         if (e->kind == REP_KIND_EVENT && e->level >= REP_LEVEL_NOTICE &&
-            e->index >= n->fault_index && strcmp(e->proc, proc) == 0) {
+            rep_norm_after_fault(n, e) && strcmp(e->proc, proc) == 0) {
             out[len++] = e->skel;
         }
     }

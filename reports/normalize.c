@@ -537,6 +537,13 @@ int rep_normalize(const struct rep_run *run, struct rep_norm *out) {
     return 0;
 }
 
+bool rep_norm_after_fault(const struct rep_norm *n, const struct rep_norm_event *e) {
+    if (e->index >= n->fault_index) { return true; }
+    if (e->dt_ms < 0) { return false; }
+    return strcmp(e->type, "+monitor") != 0 && strcmp(e->type, "+slave") != 0 &&
+           strcmp(e->type, "+sentinel") != 0;
+}
+
 void rep_norm_free(struct rep_norm *n) {
     free(n->events);
     free(n->sentinel_roles);

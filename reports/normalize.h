@@ -54,8 +54,8 @@ struct rep_norm {
     int32_t promoted;                     /* node index; -1: none */
     int32_t old_master;                   /* node index; the initial master if no failover */
     uint32_t failovers;                   /* +switch-master rounds (distinct epochs) */
-    uint32_t fault_index;                 /* first record after the fault: the fault record
-                                             itself (or the first at fault_t_ms); len if none */
+    uint32_t fault_index;                 /* the first fault record (or the first record at
+                                             fault_t_ms); len if none */
     char (*sentinel_roles)[REP_ROLE_MAX]; /* [scn->sentinels_len] */
     char (*node_roles)[REP_ROLE_MAX];     /* [scn->nodes_len] */
     struct rep_norm_name *by_name__;      /* private: process names, sorted, for lookups */
@@ -71,6 +71,13 @@ struct rep_norm_name {
  * points at `run` (which must outlive it) and is freed with rep_norm_free(). */
 int rep_normalize(const struct rep_run *run, struct rep_norm *out);
 void rep_norm_free(struct rep_norm *n);
+
+/* Whether a record belongs to the run from the fault on: it comes after
+ * the fault record, or in the fault's millisecond before it but is not
+ * discovery (+monitor, +slave, +sentinel: what a "knows" wait waited for),
+ * since a driver may log the fault after carrying it out (SENTINEL FAILOVER
+ * logs +new-epoch and +try-failover in the same call). */
+bool rep_norm_after_fault(const struct rep_norm *n, const struct rep_norm_event *e);
 
 /* The named stage alone, for one text. Returns 0 or -1 when out is too small. */
 int rep_norm_named(const struct rep_run *run, const char *text, char *out, size_t len);
