@@ -23,7 +23,7 @@ int real_observe_init(struct real_observer *o, struct real_world *w, uint64_t or
     o->w = w;
     o->origin_ms = origin_ms;
     rep_log_init(&o->log);
-    uint32_t n = w->scn->sentinels_len;
+    uint32_t n = w->scn->nodes_len + w->scn->sentinels_len;
     o->tails = calloc(n > 0 ? n : 1, sizeof(*o->tails));
     if (o->tails == NULL) {
         snprintf(o->errstr, sizeof(o->errstr), "out of memory");
@@ -52,24 +52,40 @@ static int keep(struct real_observer *o, const struct rep_event *ev) {
     return 0;
 }
 
-/* One complete line of sentinel j's log. */
-static int take_line(struct real_observer *o, uint32_t j, const char *line) {
+/* The process of tail k: data nodes first, then sentinels. */
+static const struct real_proc *tail_proc(const struct real_observer *o, uint32_t k) {
+    uint32_t nodes = o->w->scn->nodes_len;
+    return k < nodes ? &o->w->nodes[k] : &o->w->sentinels[k - nodes];
+}
+
+/* One complete line of process k's log. */
+static int take_line(struct real_observer *o, uint32_t k, const char *line) {
     struct rep_event ev;
-    const char *proc = o->w->sentinels[j].name;
-    int rc = rep_log_parse_line(line, proc, o->origin_ms, &ev);
+    const struct real_proc *p = tail_proc(o, k);
+    int rc = rep_log_parse_line(line, p->name, o->origin_ms, &ev);
     if (rc < 0) {
-        o->tails[j].malformed++;
+        o->tails[k].malformed++;
         return 0;
     }
     if (rc > 0) { return 0; }
     /* The harness's own polling makes verbose connection chatter: not part of the record. */
     if (ev.kind != REP_KIND_EVENT && ev.level < REP_LEVEL_NOTICE) { return 0; }
+    if (p->id.kind == SCN_PROC_NODE) {
+        /* A data node's lines are informational, whatever they look like. */
+        if (ev.type[0] != '\0') {
+            char whole[REP_TEXT_MAX];
+            snprintf(whole, sizeof(whole), "%.47s %.460s", ev.type, ev.text);
+            memcpy(ev.text, whole, sizeof(ev.text));
+            ev.type[0] = '\0';
+        }
+        ev.kind = REP_KIND_NODE;
+    }
     return keep(o, &ev);
 }
 
-static int poll_one(struct real_observer *o, uint32_t j) {
-    struct real_tail *t = &o->tails[j];
-    int fd = open(o->w->sentinels[j].log, O_RDONLY | O_CLOEXEC);
+static int poll_one(struct real_observer *o, uint32_t k) {
+    struct real_tail *t = &o->tails[k];
+    int fd = open(tail_proc(o, k)->log, O_RDONLY | O_CLOEXEC);
     if (fd < 0) { return 0; /* not created yet */ }
     if (lseek(fd, (off_t)t->offset, SEEK_SET) < 0) {
         close(fd);
@@ -91,7 +107,7 @@ static int poll_one(struct real_observer *o, uint32_t j) {
             }
             t->partial[t->partial_len] = '\0';
             t->partial_len = 0;
-            if (take_line(o, j, t->partial) != 0) {
+            if (take_line(o, k, t->partial) != 0) {
                 close(fd);
                 return -1;
             }
@@ -102,8 +118,8 @@ static int poll_one(struct real_observer *o, uint32_t j) {
 }
 
 int real_observe_poll(struct real_observer *o) {
-    for (uint32_t j = 0; j < o->w->scn->sentinels_len; j++) {
-        if (poll_one(o, j) != 0) { return -1; }
+    for (uint32_t k = 0; k < o->w->scn->nodes_len + o->w->scn->sentinels_len; k++) {
+        if (poll_one(o, k) != 0) { return -1; }
     }
     return 0;
 }

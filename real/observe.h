@@ -4,7 +4,8 @@
  * directory; that file is the event record (Redis writes each line as it
  * happens, so tailing it also serves live waits). Lines are parsed by
  * reports' parser (reports/log.h) into records named by scenario process
- * with t_ms relative to the run's wall-clock origin. Non-event lines below
+ * with t_ms relative to the run's wall-clock origin; data nodes' logs are
+ * tailed the same way into informational REP_KIND_NODE records. Non-event lines below
  * NOTICE (connection chatter caused by the harness's own polling) are not
  * kept. The harness adds its own records (faults, checks) with its own
  * wall-clock times; the log is sorted by time once the run is over.
@@ -33,7 +34,7 @@ struct real_tail {
 struct real_observer {
     struct real_world *w;
     uint64_t origin_ms;      /* wall-clock ms of the run's t = 0 */
-    struct real_tail *tails; /* [sentinels_len] */
+    struct real_tail *tails; /* [nodes_len + sentinels_len]: nodes first */
     struct rep_log log;      /* everything so far, in arrival order */
     char errstr[256];
 };

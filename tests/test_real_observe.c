@@ -44,8 +44,14 @@ static void ofx_init(struct ofx *f) {
     f->w.scn = &f->s;
     f->w.nodes = calloc(f->s.nodes_len, sizeof(*f->w.nodes));
     f->w.sentinels = calloc(f->s.sentinels_len, sizeof(*f->w.sentinels));
+    for (uint32_t i = 0; i < f->s.nodes_len; i++) {
+        f->w.nodes[i].name = f->s.nodes[i].name;
+        f->w.nodes[i].id = (struct scn_proc){SCN_PROC_NODE, i};
+        snprintf(f->w.nodes[i].log, sizeof(f->w.nodes[i].log), "%s/n%u.log", f->dir, (unsigned)i);
+    }
     for (uint32_t j = 0; j < f->s.sentinels_len; j++) {
         f->w.sentinels[j].name = f->s.sentinels[j].name;
+        f->w.sentinels[j].id = (struct scn_proc){SCN_PROC_SENTINEL, j};
         snprintf(f->w.sentinels[j].log, sizeof(f->w.sentinels[j].log), "%s/s%u.log", f->dir,
                  (unsigned)j);
     }
@@ -63,21 +69,31 @@ static void ofx_free(struct ofx *f) {
 }
 
 /* A Redis log line prefix for origin + offset_ms, local time as Redis writes it. */
-static void prefix(const struct ofx *f, uint64_t offset_ms, char c, char *out, size_t len) {
+static void prefix_as(
+    const struct ofx *f, char role, uint64_t offset_ms, char c, char *out, size_t len) {
     uint64_t t = f->origin_ms + offset_ms;
     time_t secs = (time_t)(t / 1000u);
     struct tm tm;
     localtime_r(&secs, &tm);
     char date[64];
     strftime(date, sizeof(date), "%d %b %Y %H:%M:%S", &tm);
-    snprintf(out, len, "4242:X %s.%03u %c ", date, (unsigned)(t % 1000u), c);
+    snprintf(out, len, "4242:%c %s.%03u %c ", role, date, (unsigned)(t % 1000u), c);
 }
 
-static void append(const struct ofx *f, uint32_t j, const char *text) {
-    int fd = open(f->w.sentinels[j].log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+/* A sentinel's line prefix. */
+static void prefix(const struct ofx *f, uint64_t offset_ms, char c, char *out, size_t len) {
+    prefix_as(f, 'X', offset_ms, c, out, len);
+}
+
+static void append_to(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
+}
+
+static void append(const struct ofx *f, uint32_t j, const char *text) {
+    append_to(f->w.sentinels[j].log, text);
 }
 
 static void test_real_observe_tails_partial_lines_into_events(void **state) {
@@ -161,11 +177,32 @@ static void test_real_observe_survives_an_overlong_line(void **state) {
     ofx_free(&f);
 }
 
+static void test_real_observe_node_lines_are_informational(void **state) {
+    /* Goal: a data node's log lines become REP_KIND_NODE records named by
+     * the node, never events. Method: a replica's sync lines in r1's log. */
+    (void)state;
+    static struct ofx f;
+    ofx_init(&f);
+    char p[96], buf[512];
+    prefix_as(&f, 'S', 700, '*', p, sizeof(p));
+    snprintf(buf, sizeof(buf), "%sMASTER <-> REPLICA sync: Finished with success\n", p);
+    append_to(f.w.nodes[1].log, buf);
+    assert_int_equal(real_observe_poll(&f.o), 0);
+    assert_int_equal(f.o.log.len, 1);
+    assert_int_equal(f.o.log.events[0].kind, REP_KIND_NODE);
+    assert_string_equal(f.o.log.events[0].proc, "r1");
+    assert_string_equal(f.o.log.events[0].type, "");
+    assert_string_equal(f.o.log.events[0].text, "MASTER <-> REPLICA sync: Finished with success");
+    assert_int_equal(f.o.log.events[0].t_ms, 700);
+    ofx_free(&f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_observe_tails_partial_lines_into_events),
         cmocka_unit_test(test_real_observe_drops_connection_chatter_keeps_notices),
         cmocka_unit_test(test_real_observe_survives_an_overlong_line),
+        cmocka_unit_test(test_real_observe_node_lines_are_informational),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
