@@ -197,6 +197,32 @@ static void test_rep_normalize_two_groups_keep_names(void **state) {
     rep_run_free(&run);
 }
 
+static void test_rep_normalize_fault_window(void **state) {
+    /* Goal: the run "from the fault on" starts at the fault record, but
+     * takes in what the fault's step caused in its millisecond before the
+     * record was logged, not discovery. Method: at t = 5000, +sentinel,
+     * +new-epoch, the fault record, +try-failover; one record earlier. */
+    (void)state;
+    struct rep_fx fx;
+    rep_fx_init(&fx);
+    rep_fx_ev(&fx, 4000, "s1", "+sdown", "master mymaster {m}");
+    rep_fx_ev(&fx, 5000, "s1", "+sentinel", "sentinel {id:s2} {s2} @ mymaster {m}");
+    rep_fx_ev(&fx, 5000, "s1", "+new-epoch", "1");
+    rep_log_append(&fx.run.log, 5000, REP_KIND_FAULT, REP_LEVEL_NOTICE, "harness", "",
+                   "s1: SENTINEL FAILOVER mymaster -> +OK");
+    rep_fx_ev(&fx, 5000, "s1", "+try-failover", "master mymaster {m}");
+    fx.run.fault_t_ms = 5000;
+    struct rep_norm n;
+    assert_int_equal(rep_normalize(&fx.run, &n), 0);
+    assert_int_equal(n.fault_index, 3);
+    bool want[5] = {false, false, true, true, true};
+    for (uint32_t i = 0; i < 5; i++) {
+        assert_int_equal(rep_norm_after_fault(&n, &n.events[i]), want[i]);
+    }
+    rep_norm_free(&n);
+    rep_fx_free(&fx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rep_normalize_named_replaces_addresses),
@@ -204,6 +230,7 @@ int main(void) {
         cmocka_unit_test(test_rep_normalize_without_failover),
         cmocka_unit_test(test_rep_normalize_pattern_matching),
         cmocka_unit_test(test_rep_normalize_two_groups_keep_names),
+        cmocka_unit_test(test_rep_normalize_fault_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
