@@ -35,6 +35,7 @@ static void send_reply(struct ctx *c, struct core_reply *r) {
 }
 
 static void error(struct ctx *c, const char *msg) {
+    CORE_ASSERT(c != NULL);
     struct core_reply *r = reply_new(c);
     CORE_ASSERT(msg != NULL);
     core__r_error(c->s, r, "%s", msg);
@@ -42,6 +43,7 @@ static void error(struct ctx *c, const char *msg) {
 }
 
 static void status(struct ctx *c, const char *msg) {
+    CORE_ASSERT(c != NULL);
     struct core_reply *r = reply_new(c);
     CORE_ASSERT(msg != NULL);
     core__r_status(c->s, r, msg);
@@ -60,6 +62,7 @@ static void flush_and_reply(struct ctx *c) {
 }
 
 static uint32_t master_or_error(struct ctx *c, uint32_t i) {
+    CORE_ASSERT(c->argv_len != NULL);
     CORE_ASSERT(i < c->argc);
     uint32_t mslot = core__master_by_name(c->s, c->argv[i], c->argv_len[i]);
     if (mslot == CORE__NONE) { error(c, "ERR No such master with that name"); }
@@ -69,6 +72,7 @@ static uint32_t master_or_error(struct ctx *c, uint32_t i) {
 /* ---------------------------------------------------------------- subcommands */
 
 static void sub_masters(struct ctx *c) {
+    CORE_ASSERT(c->s->started);
     struct core_reply *r = reply_new(c);
     struct core_reply *e = core__r_array(c->s, r, c->s->nmasters);
     CORE_ASSERT(c->argc == 2);
@@ -79,6 +83,8 @@ static void sub_masters(struct ctx *c) {
 }
 
 static void sub_master(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     uint32_t mslot = master_or_error(c, 2);
     if (mslot == CORE__NONE) { return; }
     struct core_reply *r = reply_new(c);
@@ -87,6 +93,8 @@ static void sub_master(struct ctx *c) {
 }
 
 static void sub_replicas(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     uint32_t mslot = master_or_error(c, 2);
     if (mslot == CORE__NONE) { return; }
     struct core__master *m = &c->s->masters[mslot];
@@ -105,6 +113,8 @@ static void sub_replicas(struct ctx *c) {
 }
 
 static void sub_sentinels(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     uint32_t mslot = master_or_error(c, 2);
     if (mslot == CORE__NONE) { return; }
     struct core__master *m = &c->s->masters[mslot];
@@ -117,6 +127,7 @@ static void sub_sentinels(struct ctx *c) {
 }
 
 static void sub_myid(struct ctx *c) {
+    CORE_ASSERT(c->s->started);
     struct core_reply *r = reply_new(c);
     CORE_ASSERT(c->argc == 2);
     core__r_bulkz(c->s, r, c->s->myid);
@@ -124,6 +135,8 @@ static void sub_myid(struct ctx *c) {
 }
 
 static void sub_get_master_addr(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     struct core_reply *r = reply_new(c);
     uint32_t mslot = core__master_by_name(c->s, c->argv[2], c->argv_len[2]);
     if (mslot == CORE__NONE) {
@@ -139,6 +152,8 @@ static void sub_get_master_addr(struct ctx *c) {
 
 /* Mirrors the IS-MASTER-DOWN-BY-ADDR branch of sentinelCommand() (§7.2.3). */
 static void sub_is_master_down(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     int64_t port, epoch;
     if (!core__parse_ll(c->argv[3], c->argv_len[3], &port) ||
         !core__parse_ll(c->argv[4], c->argv_len[4], &epoch)) {
@@ -168,6 +183,8 @@ static void sub_is_master_down(struct ctx *c) {
 
 /* Mirrors the MONITOR branch (§12.3). */
 static void sub_monitor(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     int64_t quorum, port;
     struct core_sentinel *s = c->s;
     if (!core__parse_ll(c->argv[5], c->argv_len[5], &quorum)) {
@@ -200,6 +217,8 @@ static void sub_monitor(struct ctx *c) {
 }
 
 static void sub_remove(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     uint32_t mslot = master_or_error(c, 2);
     if (mslot == CORE__NONE) { return; }
     core__event_at(c->s, CORE_LEVEL_WARNING, "-monitor", c->s->masters[mslot].inst);
@@ -208,6 +227,8 @@ static void sub_remove(struct ctx *c) {
 }
 
 static void sub_failover(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     uint32_t mslot = master_or_error(c, 2);
     if (mslot == CORE__NONE) { return; }
     struct core_sentinel *s = c->s;
@@ -227,6 +248,8 @@ static void sub_failover(struct ctx *c) {
 }
 
 static void sub_reset(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     struct core_sentinel *s = c->s;
     int64_t n = 0;
     for (uint32_t k = 0; k < s->nmasters; k++) {
@@ -246,6 +269,8 @@ static void sub_reset(struct ctx *c) {
 
 /* Mirrors sentinelIsQuorumReachable() and the CKQUORUM branch (§12.5). */
 static void sub_ckquorum(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     uint32_t mslot = master_or_error(c, 2);
     if (mslot == CORE__NONE) { return; }
     struct core__master *m = &c->s->masters[mslot];
@@ -277,11 +302,13 @@ static void sub_ckquorum(struct ctx *c) {
 }
 
 static void sub_flushconfig(struct ctx *c) {
+    CORE_ASSERT(c != NULL);
     CORE_ASSERT(c->argc == 2);
     flush_and_reply(c);
 }
 
 static void sub_pending_scripts(struct ctx *c) {
+    CORE_ASSERT(c->s->started);
     struct core_reply *r = reply_new(c);
     CORE_ASSERT(c->argc == 2);
     core__r_array(c->s, r, 0);
@@ -289,6 +316,8 @@ static void sub_pending_scripts(struct ctx *c) {
 }
 
 static void sub_simulate_failure(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     struct core_sentinel *s = c->s;
     s->simfailure = 0;
     for (uint32_t j = 2; j < c->argc; j++) {
@@ -322,12 +351,18 @@ static void sub_simulate_failure(struct ctx *c) {
 static void sub_info_cache(struct ctx *c);
 static void sub_help(struct ctx *c);
 static void sub_set(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     core__cmd_sentinel_set(c->s, c->client, c->argc, c->argv, c->argv_len);
 }
 static void sub_config(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     core__cmd_sentinel_config(c->s, c->client, c->argc, c->argv, c->argv_len);
 }
 static void sub_debug(struct ctx *c) {
+    CORE_ASSERT(c->argc >= 2);
+    CORE_ASSERT(c->s->started);
     core__cmd_sentinel_debug(c->s, c->client, c->argc, c->argv);
 }
 
@@ -391,6 +426,7 @@ void core__cmd_sentinel(struct core_sentinel *s,
 /* ---------------------------------------------------------------- INFO-CACHE, HELP */
 
 static void info_pair(struct core_sentinel *s, struct core_reply *r, uint32_t inst, int64_t age) {
+    CORE_ASSERT(r != NULL);
     struct core__inst *ri = core__inst(s, inst);
     struct core_reply *e = core__r_array(s, r, 2);
     CORE_ASSERT(e != NULL);
@@ -484,6 +520,7 @@ static const char *const help_lines[] = {
 };
 
 static void sub_help(struct ctx *c) {
+    CORE_ASSERT(c->argc == 2);
     size_t n = sizeof(help_lines) / sizeof(help_lines[0]);
     struct core_reply *r = reply_new(c);
     struct core_reply *e = core__r_array(c->s, r, n);

@@ -35,6 +35,7 @@ static void reply_err(struct core_sentinel *s, uint64_t client, const char *fmt,
 }
 
 static void reply_ok_or_flush_error(struct core_sentinel *s, uint64_t client, bool flush) {
+    CORE_ASSERT(s->started);
     struct core_reply *r = core__r_new(s, 1);
     CORE_ASSERT(client == client);
     if (flush && core__flush_config_rc(s) != 0) {
@@ -59,6 +60,7 @@ static void drop_instance_connections(struct core_sentinel *s, uint32_t mslot) {
 }
 
 static void set_down_after(struct core_sentinel *s, struct core__master *m, int64_t ms) {
+    CORE_ASSERT(m->in_use);
     CORE_ASSERT(ms > 0);
     core__minst(s, m)->down_after_period = ms;
     for (uint32_t k = 0; k < m->nreplicas; k++) {
@@ -126,6 +128,7 @@ static enum set_rc set_secret(
     struct core__master *m = &s->masters[mslot];
     bool pass = !strcasecmp(opt, "auth-pass");
     CORE_ASSERT(pass || !strcasecmp(opt, "auth-user"));
+    CORE_ASSERT(val != NULL);
     if (strlen(val) >= CORE__SECRET_MAX) {
         reply_err(s, client, "ERR Secret too long (sentsim limit)");
         return SET_ERR;
@@ -258,6 +261,7 @@ static void drop_sentinel_connections(struct core_sentinel *s) {
 }
 
 static int yesno(const char *v) {
+    CORE_ASSERT(strlen(v) < (1u << 20));
     CORE_ASSERT(v != NULL);
     if (!strcasecmp(v, "yes")) { return 1; }
     return !strcasecmp(v, "no") ? 0 : -1;
@@ -268,6 +272,7 @@ static int config_set_param(
     struct core_sentinel *s, const char *opt, const char *val, size_t len, bool *drop) {
     int64_t n;
     CORE_ASSERT(opt != NULL && val != NULL);
+    CORE_ASSERT(drop != NULL);
     if (!strcasecmp(opt, "resolve-hostnames") || !strcasecmp(opt, "announce-hostnames")) {
         int v = yesno(val);
         if (v < 0) { return 0; }
@@ -291,6 +296,8 @@ static int config_set_param(
 }
 
 static void config_get(struct core_sentinel *s, uint64_t client, const char *pat, size_t plen) {
+    CORE_ASSERT(pat != NULL);
+    CORE_ASSERT(s->started);
     char port[8];
     snprintf(port, sizeof(port), "%u", s->announce_port);
     const char *const kv[][2] = {
@@ -374,6 +381,7 @@ static int64_t *debug_param(struct core_sentinel *s, const char *name, const cha
 }
 
 static void debug_show(struct core_sentinel *s, uint64_t client) {
+    CORE_ASSERT(s->started);
     static const char *const order[] = {"info-period",          "ping-period",
                                         "ask-period",           "publish-period",
                                         "default-down-after",   "default-failover-timeout",

@@ -36,6 +36,7 @@ static const struct {
 };
 
 static void flags_string(struct core_sentinel *s, uint32_t inst, char *buf, size_t cap) {
+    CORE_ASSERT(cap >= 16);
     struct core__inst *ri = core__inst(s, inst);
     struct core__buf b;
     core__buf_init(&b, buf, cap);
@@ -50,6 +51,7 @@ static void flags_string(struct core_sentinel *s, uint32_t inst, char *buf, size
 }
 
 static void master_fields(struct core_sentinel *s, struct core__rmap *mp, uint32_t inst) {
+    CORE_ASSERT(mp != NULL);
     struct core__master *m = core__master_of(s, inst);
     CORE_ASSERT(m->inst == inst);
     core__rmap_bint(s, mp, "config-epoch", (int64_t)m->config_epoch);
@@ -67,6 +69,7 @@ static void master_fields(struct core_sentinel *s, struct core__rmap *mp, uint32
 }
 
 static void replica_fields(struct core_sentinel *s, struct core__rmap *mp, uint32_t inst) {
+    CORE_ASSERT(mp != NULL);
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(ri->flags & CORE__F_SLAVE);
     core__rmap_bint(s, mp, "master-link-down-time", ri->master_link_down_time);
@@ -80,6 +83,8 @@ static void replica_fields(struct core_sentinel *s, struct core__rmap *mp, uint3
 
 /* Mirrors addReplySentinelRedisInstance(). */
 void core__reply_instance(struct core_sentinel *s, struct core_reply *r, uint32_t inst) {
+    CORE_ASSERT(r != NULL);
+    CORE_ASSERT(inst < s->insts_max);
     struct core__inst *ri = core__inst(s, inst);
     struct core__link *l = core__link_of(s, inst);
     struct core__master *m = core__master_of(s, inst);
@@ -144,6 +149,7 @@ static uint32_t info_sections(uint32_t argc, const char *const *argv) {
 }
 
 static void info_sentinel(struct core_sentinel *s, struct core__buf *b) {
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
     CORE_ASSERT(b != NULL);
     core__buf_appendf(b,
                       "# Sentinel\r\nsentinel_masters:%u\r\nsentinel_tilt:%d\r\n"

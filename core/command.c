@@ -44,6 +44,7 @@ static void reply_error(struct core_sentinel *s, uint64_t client, const char *ms
 }
 
 static void reply_status(struct core_sentinel *s, uint64_t client, const char *msg) {
+    CORE_ASSERT(s->started);
     struct core_reply *r = core__r_new(s, 1);
     CORE_ASSERT(msg != NULL);
     core__r_status(s, r, msg);
@@ -51,6 +52,7 @@ static void reply_status(struct core_sentinel *s, uint64_t client, const char *m
 }
 
 static void arity_error(struct core_sentinel *s, uint64_t client, const char *name) {
+    CORE_ASSERT(s->started);
     struct core_reply *r = core__r_new(s, 1);
     CORE_ASSERT(name != NULL);
     core__r_error(s, r, "ERR wrong number of arguments for '%s' command", name);
@@ -79,6 +81,7 @@ static void unknown_command(struct core_sentinel *s, const struct core_input *in
 }
 
 static void cmd_ping(struct core_sentinel *s, const struct core_input *in) {
+    CORE_ASSERT(in->argv_len != NULL);
     CORE_ASSERT(in->argc >= 1);
     if (in->argc > 2) {
         arity_error(s, in->client, "ping");
@@ -94,6 +97,7 @@ static void cmd_ping(struct core_sentinel *s, const struct core_input *in) {
 }
 
 static void cmd_role(struct core_sentinel *s, const struct core_input *in) {
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
     CORE_ASSERT(in->argc >= 1);
     if (in->argc != 1) {
         arity_error(s, in->client, "role");
@@ -111,6 +115,7 @@ static void cmd_role(struct core_sentinel *s, const struct core_input *in) {
 
 /* Mirrors sentinelPublishCommand() (spec §12.8). */
 static void cmd_publish(struct core_sentinel *s, const struct core_input *in) {
+    CORE_ASSERT(in->argv_len != NULL);
     CORE_ASSERT(in->argc >= 1);
     if (in->argc != 3) {
         arity_error(s, in->client, "publish");
@@ -136,6 +141,7 @@ static void cmd_shutdown(struct core_sentinel *s, const struct core_input *in) {
 }
 
 static void cmd_auth(struct core_sentinel *s, const struct core_input *in) {
+    CORE_ASSERT(in->argv_len != NULL);
     CORE_ASSERT(in->argc >= 1);
     if (in->argc < 2 || in->argc > 3) {
         arity_error(s, in->client, "auth");
@@ -156,6 +162,7 @@ static void cmd_auth(struct core_sentinel *s, const struct core_input *in) {
 }
 
 static void cmd_client(struct core_sentinel *s, const struct core_input *in) {
+    CORE_ASSERT(in->argv_len != NULL);
     CORE_ASSERT(in->argc >= 1);
     if (in->argc < 2) {
         arity_error(s, in->client, "client");
@@ -176,6 +183,7 @@ static void cmd_client(struct core_sentinel *s, const struct core_input *in) {
 }
 
 static bool name_is(const struct core_input *in, const char *name) {
+    CORE_ASSERT(in->argc >= 1);
     size_t n = strlen(name);
     CORE_ASSERT(n > 0);
     return in->argv_len[0] == n && strncasecmp(in->argv[0], name, n) == 0;

@@ -16,10 +16,12 @@
 #include "core/internal.h"
 
 static void master_lines(struct core_sentinel *s, struct core__buf *b, uint32_t mslot) {
+    CORE_ASSERT(b != NULL);
     struct core__master *m = &s->masters[mslot];
     struct core__inst *mi = core__minst(s, m);
     const char *n = mi->name;
     struct core__addr cur = core__current_master_addr(s, mslot);
+    CORE_ASSERT(m->in_use);
     core__buf_appendf(b, "sentinel monitor %s %s %u %lld\n", n, core__announce_ip(&cur), cur.port,
                       (long long)m->quorum);
     if (mi->down_after_period != 30000) {

@@ -24,6 +24,7 @@ static const char *const pre_monitor[] = {
 };
 
 static int pass_of(const char *sub) {
+    CORE_ASSERT(strlen(sub) < CORE__CONF_LINE_MAX);
     CORE_ASSERT(sub != NULL);
     for (size_t k = 0; k < sizeof(pre_monitor) / sizeof(pre_monitor[0]); k++) {
         if (core__strcasecmp(sub, pre_monitor[k]) == 0) { return 0; }
@@ -38,6 +39,7 @@ struct verdict {
 };
 
 static int yesno(const char *v) {
+    CORE_ASSERT(strlen(v) < CORE__CONF_LINE_MAX);
     CORE_ASSERT(v != NULL);
     if (core__strcasecmp(v, "yes") == 0) { return 1; }
     if (core__strcasecmp(v, "no") == 0) { return 0; }
@@ -99,6 +101,8 @@ static struct verdict global_directive(struct core_sentinel *s,
 }
 
 static struct verdict monitor_directive(struct core_sentinel *s, const char *const *a) {
+    CORE_ASSERT(a != NULL);
+    CORE_ASSERT(a[4] != NULL);
     int64_t quorum = core__atoi(a[4]);
     uint32_t m;
     const char *err = NULL;
@@ -134,6 +138,7 @@ static struct verdict timing_directive(struct core_sentinel *s,
 }
 
 static struct verdict rename_directive(struct core__master *m, const char *from, const char *to) {
+    CORE_ASSERT(m->nrenames <= CORE__RENAMES_MAX);
     CORE_ASSERT(from != NULL && to != NULL);
     for (uint32_t k = 0; k < m->nrenames; k++) {
         if (core__strcasecmp(m->renames[k].from, from) == 0) {

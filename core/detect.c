@@ -27,6 +27,7 @@ void core__check_tilt(struct core_sentinel *s) {
 static void inactivity_resets(struct core_sentinel *s, uint32_t inst) {
     struct core__inst *ri = core__inst(s, inst);
     struct core__link *l = core__link_of(s, inst);
+    CORE_ASSERT(ri->down_after_period > 0);
     if (l->cc != 0 && s->now - l->cc_conn_time > s->t.min_link_reconnect_period &&
         l->act_ping_time != 0 && s->now - l->act_ping_time > ri->down_after_period / 2 &&
         s->now - l->last_pong_time > ri->down_after_period / 2) {
@@ -40,6 +41,7 @@ static void inactivity_resets(struct core_sentinel *s, uint32_t inst) {
 }
 
 static bool sdown_condition(struct core_sentinel *s, uint32_t inst, int64_t elapsed) {
+    CORE_ASSERT(inst < s->insts_max);
     struct core__inst *ri = core__inst(s, inst);
     struct core__master *m = core__master_of(s, inst);
     CORE_ASSERT(ri->down_after_period > 0);
@@ -57,9 +59,11 @@ static bool sdown_condition(struct core_sentinel *s, uint32_t inst, int64_t elap
 
 /* Mirrors sentinelCheckSubjectivelyDown(). */
 void core__check_sdown(struct core_sentinel *s, uint32_t inst) {
+    CORE_ASSERT(!s->tilt);
     struct core__inst *ri = core__inst(s, inst);
     struct core__link *l = core__link_of(s, inst);
     int64_t elapsed = 0;
+    CORE_ASSERT(ri->flags & CORE__F_KINDS);
     if (l->act_ping_time != 0) {
         elapsed = s->now - l->act_ping_time;
     } else if (l->disconnected) {
@@ -84,6 +88,7 @@ void core__check_odown(struct core_sentinel *s, uint32_t mslot) {
     struct core__inst *mi = core__minst(s, m);
     int64_t quorum = 0;
     bool odown = false;
+    CORE_ASSERT(m->quorum > 0);
     if (mi->flags & CORE__F_S_DOWN) {
         quorum = 1;
         for (uint32_t k = 0; k < m->nsentinels; k++) {

@@ -20,6 +20,7 @@ void core__ask_master_state(struct core_sentinel *s, uint32_t mslot, bool forced
     struct core__master *m = &s->masters[mslot];
     struct core__inst *mi = core__minst(s, m);
     CORE_ASSERT(s->t.ask_period > 0);
+    CORE_ASSERT(mi->flags & CORE__F_MASTER);
     for (uint32_t k = 0; k < m->nsentinels; k++) {
         uint32_t si = m->sentinels[k];
         struct core__inst *ri = core__inst(s, si);
@@ -46,6 +47,7 @@ void core__ask_master_state(struct core_sentinel *s, uint32_t mslot, bool forced
 
 /* Mirrors sentinelReceiveIsMasterDownReply() (spec §7.2.4). */
 void core__on_ask_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r) {
+    CORE_ASSERT(r != NULL);
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(ri->flags & CORE__F_SENTINEL);
     if (r->type != CORE_REPLY_ARRAY || r->elements_len != 3 || r->elements == NULL) { return; }

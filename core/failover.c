@@ -60,6 +60,8 @@ static void wait_start(struct core_sentinel *s, uint32_t mslot) {
     char buf[CORE_RUNID_LEN + 1];
     const char *leader = core__get_leader(s, mslot, m->failover_epoch, buf);
     bool isleader = leader != NULL && core__strcasecmp(leader, s->myid) == 0;
+    CORE_ASSERT(mi->flags & CORE__F_FAILOVER_IN_PROGRESS);
+    CORE_ASSERT(m->failover_state == CORE__FO_WAIT_START);
     if (!isleader && !(mi->flags & CORE__F_FORCE_FAILOVER)) {
         int64_t timeout = s->t.election_timeout;
         if (timeout > m->failover_timeout) { timeout = m->failover_timeout; }
@@ -83,6 +85,7 @@ static void select_slave(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
     uint32_t slave = core__select_slave(s, mslot);
     CORE_ASSERT(m->promoted == CORE__NONE);
+    CORE_ASSERT(m->failover_state == CORE__FO_SELECT_SLAVE);
     if (slave == CORE__NONE) {
         core__event_at(s, CORE_LEVEL_WARNING, "-failover-abort-no-good-slave", m->inst);
         abort_failover(s, m);
@@ -99,6 +102,7 @@ static void select_slave(struct core_sentinel *s, uint32_t mslot) {
 static void send_slaveof_noone(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->promoted != CORE__NONE);
+    CORE_ASSERT(m->failover_state == CORE__FO_SEND_SLAVEOF_NOONE);
     if (core__link_of(s, m->promoted)->disconnected) {
         if (s->now - m->failover_state_change_time > m->failover_timeout) {
             core__event_at(s, CORE_LEVEL_WARNING, "-failover-abort-slave-timeout", m->inst);
@@ -115,6 +119,7 @@ static void send_slaveof_noone(struct core_sentinel *s, uint32_t mslot) {
 static void wait_promotion(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->promoted != CORE__NONE);
+    CORE_ASSERT(m->failover_state == CORE__FO_WAIT_PROMOTION);
     if (s->now - m->failover_state_change_time > m->failover_timeout) {
         core__event_at(s, CORE_LEVEL_WARNING, "-failover-abort-slave-timeout", m->inst);
         abort_failover(s, m);
@@ -141,6 +146,8 @@ void core__promotion_observed(struct core_sentinel *s, uint32_t inst) {
 /* Mirrors sentinelFailoverDetectEnd() (spec §9.6 step 3). */
 static void detect_end(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
+    CORE_ASSERT(m->failover_state == CORE__FO_RECONF_SLAVES);
+    CORE_ASSERT(core__minst(s, m)->flags & CORE__F_FAILOVER_IN_PROGRESS);
     if (m->promoted == CORE__NONE || (core__inst(s, m->promoted)->flags & CORE__F_S_DOWN)) {
         return;
     }
@@ -181,6 +188,7 @@ static void reconf_slaves(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->promoted != CORE__NONE);
     int64_t in_progress = 0;
+    CORE_ASSERT(m->failover_state == CORE__FO_RECONF_SLAVES);
     for (uint32_t k = 0; k < m->nreplicas; k++) {
         uint32_t f = core__inst(s, m->replicas[k])->flags;
         if (f & (CORE__F_RECONF_SENT | CORE__F_RECONF_INPROG)) { in_progress++; }

@@ -109,6 +109,7 @@ static void adopt_config(struct core_sentinel *s,
 }
 
 void core__process_hello(struct core_sentinel *s, const char *payload, size_t len) {
+    CORE_ASSERT(s->started);
     struct core__hello h;
     CORE_ASSERT(payload != NULL || len == 0);
     if (core__hello_parse(payload, len, &h) != 0) { return; }

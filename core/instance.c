@@ -17,6 +17,7 @@
 /* ---------------------------------------------------------------- addresses */
 
 static bool ipv4_literal(const char *p, const char *end) {
+    CORE_ASSERT(p != NULL && end != NULL);
     int parts = 0;
     CORE_ASSERT(p <= end);
     while (p < end) {
@@ -36,6 +37,7 @@ static bool ipv4_literal(const char *p, const char *end) {
 }
 
 static bool ipv6_literal(const char *ip, size_t len) {
+    CORE_ASSERT(len < 4096);
     int groups = 0, digits = 0;
     bool dcolon = false;
     CORE_ASSERT(ip != NULL);
@@ -335,6 +337,7 @@ void core__remove_master(struct core_sentinel *s, uint32_t mslot) {
 
 /* Mirrors sentinelTryConnectionSharing(). */
 bool core__try_link_sharing(struct core_sentinel *s, uint32_t inst) {
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(ri->flags & CORE__F_SENTINEL);
     if (ri->runid[0] == '\0') { return false; }
@@ -354,6 +357,7 @@ bool core__try_link_sharing(struct core_sentinel *s, uint32_t inst) {
 
 /* Mirrors sentinelGetCurrentMasterAddress(). */
 struct core__addr core__current_master_addr(struct core_sentinel *s, uint32_t mslot) {
+    CORE_ASSERT(mslot < s->lim.masters_max);
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->in_use);
     struct core__inst *mi = core__minst(s, m);
@@ -366,6 +370,7 @@ struct core__addr core__current_master_addr(struct core_sentinel *s, uint32_t ms
 
 /* Mirrors sentinelRedisInstanceNoDownFor(). */
 bool core__no_down_for(struct core_sentinel *s, uint32_t inst, int64_t ms) {
+    CORE_ASSERT(inst < s->insts_max);
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(ms >= 0);
     int64_t most_recent = ri->s_down_since_time;
@@ -377,6 +382,7 @@ bool core__no_down_for(struct core_sentinel *s, uint32_t inst, int64_t ms) {
 
 /* Mirrors sentinelResetMaster(): see spec §11.1 for what is kept. */
 void core__reset_master(struct core_sentinel *s, uint32_t mslot, bool keep_sentinels) {
+    CORE_ASSERT(mslot < s->lim.masters_max);
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->in_use);
     core__release_replicas(s, mslot);

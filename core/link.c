@@ -77,6 +77,7 @@ static uint32_t conn_open(struct core_sentinel *s, uint32_t link, bool pubsub, u
 
 /* Frees a conn slot; the generation survives in c->link for the next id. */
 static void conn_free(struct core_sentinel *s, uint32_t id) {
+    CORE_ASSERT(id != 0);
     uint32_t slot = core__conn_lookup(s, id);
     CORE_ASSERT(slot != CORE__NONE);
     struct core__conn *c = &s->conns[slot];
@@ -155,6 +156,7 @@ bool core__send(struct core_sentinel *s,
 
 /* Mirrors sentinelSendPing(). */
 bool core__send_ping(struct core_sentinel *s, uint32_t inst) {
+    CORE_ASSERT(core__inst(s, inst)->addr.port != 0);
     static const char *const argv[] = {"PING"};
     struct core__link *l = core__link_of(s, inst);
     if (!core__send(s, inst, CORE__CK_PING, false, 1, argv)) { return false; }
@@ -191,8 +193,10 @@ bool core__send_slaveof(struct core_sentinel *s, uint32_t inst, const struct cor
 /* ---------------------------------------------------------------- reconnection */
 
 static void send_auth(struct core_sentinel *s, uint32_t inst, bool pubsub) {
+    CORE_ASSERT((pubsub ? core__link_of(s, inst)->pc : core__link_of(s, inst)->cc) != 0);
     struct core__inst *ri = core__inst(s, inst);
     const char *user = NULL, *pass = NULL;
+    CORE_ASSERT(ri->flags & CORE__F_KINDS);
     if (ri->flags & CORE__F_SENTINEL) {
         if (s->sentinel_pass[0] != '\0') {
             pass = s->sentinel_pass;
@@ -223,6 +227,8 @@ static void send_setname(struct core_sentinel *s, uint32_t inst, bool pubsub) {
 void core__reconnect(struct core_sentinel *s, uint32_t inst) {
     struct core__inst *ri = core__inst(s, inst);
     struct core__link *l = core__link_of(s, inst);
+    CORE_ASSERT(ri->flags & CORE__F_KINDS);
+    CORE_ASSERT(l->refcount > 0);
     if (!l->disconnected || ri->addr.port == 0) { return; }
     if (s->now - l->last_reconn_time < s->t.ping_period) { return; }
     l->last_reconn_time = s->now;
@@ -355,6 +361,7 @@ void core__on_reply(struct core_sentinel *s, const struct core_input *in) {
 
 /* Mirrors sentinelReceiveHelloMessages(). */
 void core__on_message(struct core_sentinel *s, const struct core_input *in) {
+    CORE_ASSERT(in->payload != NULL || in->payload_len == 0);
     uint32_t slot = core__conn_lookup(s, in->conn);
     CORE_ASSERT(in->kind == CORE_IN_MESSAGE);
     if (slot == CORE__NONE || !s->conns[slot].pubsub) { return; }

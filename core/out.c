@@ -31,6 +31,7 @@ void *core__arena_alloc(struct core_sentinel *s, size_t n) {
 }
 
 char *core__arena_strndup(struct core_sentinel *s, const char *str, size_t len) {
+    CORE_ASSERT(len < s->lim.arena_bytes);
     CORE_ASSERT(str != NULL || len == 0);
     char *p = core__arena_alloc(s, len + 1);
     if (len > 0) { memcpy(p, str, len); }
@@ -136,6 +137,7 @@ void core__r_bulk(struct core_sentinel *s, struct core_reply *r, const char *str
 }
 
 void core__r_bulkz(struct core_sentinel *s, struct core_reply *r, const char *str) {
+    CORE_ASSERT(r != NULL);
     CORE_ASSERT(str != NULL);
     core__r_bulk(s, r, str, strlen(str));
 }
@@ -153,17 +155,20 @@ void core__r_bulkf(struct core_sentinel *s, struct core_reply *r, const char *fm
 }
 
 void core__r_int(struct core_reply *r, int64_t v) {
+    CORE_ASSERT(r->elements == NULL);
     CORE_ASSERT(r != NULL);
     r->type = CORE_REPLY_INTEGER;
     r->integer = v;
 }
 
 void core__r_nil(struct core_reply *r) {
+    CORE_ASSERT(r->elements == NULL);
     CORE_ASSERT(r != NULL);
     r->type = CORE_REPLY_NIL;
 }
 
 struct core_reply *core__r_array(struct core_sentinel *s, struct core_reply *r, size_t n) {
+    CORE_ASSERT(n <= (1u << 20));
     CORE_ASSERT(r != NULL);
     r->type = CORE_REPLY_ARRAY;
     r->elements_len = n;
@@ -198,17 +203,20 @@ static struct core_reply *rmap_pair(struct core_sentinel *s, struct core__rmap *
 }
 
 void core__rmap_str(struct core_sentinel *s, struct core__rmap *m, const char *k, const char *v) {
+    CORE_ASSERT(m->r != NULL);
     CORE_ASSERT(v != NULL);
     core__r_bulkz(s, rmap_pair(s, m, k), v);
 }
 
 /* Numbers as bulk strings, as in the instance maps of SENTINEL MASTER. */
 void core__rmap_bint(struct core_sentinel *s, struct core__rmap *m, const char *k, int64_t v) {
+    CORE_ASSERT(m->r != NULL);
     CORE_ASSERT(k != NULL);
     core__r_bulkf(s, rmap_pair(s, m, k), "%lld", (long long)v);
 }
 
 void core__rmap_int(struct core_sentinel *s, struct core__rmap *m, const char *k, int64_t v) {
+    CORE_ASSERT(m->r != NULL);
     CORE_ASSERT(k != NULL);
     core__r_int(rmap_pair(s, m, k), v);
 }

@@ -52,6 +52,7 @@ static int64_t info_period_of(struct core_sentinel *s, uint32_t inst) {
 void core__send_periodic(struct core_sentinel *s, uint32_t inst) {
     struct core__inst *ri = core__inst(s, inst);
     struct core__link *l = core__link_of(s, inst);
+    CORE_ASSERT(ri->flags & CORE__F_KINDS);
     if (l->disconnected) { return; }
     if (l->pending_commands >= (int32_t)(CORE__PENDING_MAX * l->refcount)) { return; }
     int64_t ping_period =
@@ -71,6 +72,7 @@ void core__send_periodic(struct core_sentinel *s, uint32_t inst) {
 static void force_hello_one(struct core_sentinel *s, uint32_t inst) {
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(s->t.publish_period > 0);
+    CORE_ASSERT(ri->last_pub_time >= 0 || ri->last_pub_time < s->now);
     if (ri->last_pub_time >= s->t.publish_period + 1) {
         ri->last_pub_time -= s->t.publish_period + 1;
     }
@@ -80,6 +82,7 @@ static void force_hello_one(struct core_sentinel *s, uint32_t inst) {
 void core__force_hello(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->in_use);
+    CORE_ASSERT(core__minst(s, m)->flags & CORE__F_MASTER);
     force_hello_one(s, m->inst);
     for (uint32_t k = 0; k < m->nsentinels; k++) {
         force_hello_one(s, m->sentinels[k]);
@@ -90,6 +93,7 @@ void core__force_hello(struct core_sentinel *s, uint32_t mslot) {
 }
 
 static bool starts_with(const struct core_reply *r, const char *prefix) {
+    CORE_ASSERT(r != NULL);
     size_t n = strlen(prefix);
     CORE_ASSERT(n > 0);
     return r->str != NULL && r->len >= n && memcmp(r->str, prefix, n) == 0;
@@ -97,6 +101,7 @@ static bool starts_with(const struct core_reply *r, const char *prefix) {
 
 /* Mirrors sentinelPingReplyCallback() (spec §5.2). */
 void core__on_ping_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r) {
+    CORE_ASSERT(r != NULL);
     struct core__inst *ri = core__inst(s, inst);
     struct core__link *l = core__link_of(s, inst);
     if (r->type == CORE_REPLY_STATUS || r->type == CORE_REPLY_ERROR) {
@@ -121,5 +126,6 @@ void core__on_ping_reply(struct core_sentinel *s, uint32_t inst, const struct co
 void core__on_publish_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r) {
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(r != NULL);
+    CORE_ASSERT(ri->flags & CORE__F_KINDS);
     if (r->type != CORE_REPLY_ERROR) { ri->last_pub_time = s->now; }
 }

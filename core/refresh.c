@@ -26,6 +26,7 @@ bool core__master_looks_sane(struct core_sentinel *s, uint32_t mslot) {
 }
 
 static void cache_info(struct core_sentinel *s, uint32_t inst, const char *text, size_t len) {
+    CORE_ASSERT(inst < s->insts_max);
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(text != NULL || len == 0);
     if (s->info_cache_bytes == 0) { return; }
@@ -127,6 +128,8 @@ static void replica_turned_master(struct core_sentinel *s, uint32_t inst) {
     struct core__inst *ri = core__inst(s, inst);
     struct core__master *m = core__master_of(s, inst);
     struct core__inst *mi = core__minst(s, m);
+    CORE_ASSERT(ri->flags & CORE__F_SLAVE);
+    CORE_ASSERT(ri->role_reported == CORE__F_MASTER);
     if ((ri->flags & CORE__F_PROMOTED) && (mi->flags & CORE__F_FAILOVER_IN_PROGRESS) &&
         m->failover_state == CORE__FO_WAIT_PROMOTION) {
         core__promotion_observed(s, inst);
@@ -146,6 +149,8 @@ static void replica_wrong_master(struct core_sentinel *s, uint32_t inst) {
     struct core__inst *ri = core__inst(s, inst);
     struct core__master *m = core__master_of(s, inst);
     struct core__inst *mi = core__minst(s, m);
+    CORE_ASSERT(ri->flags & CORE__F_SLAVE);
+    CORE_ASSERT(ri->role_reported == CORE__F_SLAVE);
     if (ri->slave_master_port == mi->addr.port &&
         core__addr_equals_host(s, &mi->addr,
                                ri->has_slave_master_host ? ri->slave_master_host : NULL)) {
@@ -164,6 +169,7 @@ static void replica_wrong_master(struct core_sentinel *s, uint32_t inst) {
 static void reconf_progress(struct core_sentinel *s, uint32_t inst) {
     struct core__inst *ri = core__inst(s, inst);
     struct core__master *m = core__master_of(s, inst);
+    CORE_ASSERT(ri->flags & (CORE__F_RECONF_SENT | CORE__F_RECONF_INPROG));
     if (m->promoted == CORE__NONE) { return; }
     struct core__inst *pr = core__inst(s, m->promoted);
     if ((ri->flags & CORE__F_RECONF_SENT) && ri->has_slave_master_host &&
@@ -183,6 +189,7 @@ static void reconf_progress(struct core_sentinel *s, uint32_t inst) {
 
 /* Mirrors sentinelInfoReplyCallback() + sentinelRefreshInstanceInfo(). */
 void core__on_info_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r) {
+    CORE_ASSERT(r != NULL);
     struct core__info info;
     struct core__info_replica reps[CORE_REPLY_ELEMENTS_MAX];
     CORE_ASSERT(core__inst(s, inst)->flags & (CORE__F_MASTER | CORE__F_SLAVE));

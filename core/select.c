@@ -41,6 +41,8 @@ static bool excluded(
     struct core__inst *ri = core__inst(s, r);
     struct core__link *l = core__link_of(s, r);
     const char *what = NULL;
+    CORE_ASSERT(why != NULL && cap > 0);
+    CORE_ASSERT(ri->flags & CORE__F_SLAVE);
     int64_t val = 0, lim = 0;
     int64_t info_lim = (mi->flags & CORE__F_S_DOWN) ? s->t.ping_period * 5 : s->t.info_period * 3;
     if (ri->flags & (CORE__F_S_DOWN | CORE__F_O_DOWN)) {

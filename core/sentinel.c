@@ -17,6 +17,7 @@
 /* ---------------------------------------------------------------- helpers */
 
 int64_t core__atoi(const char *str) {
+    CORE_ASSERT(strlen(str) < (1u << 20));
     CORE_ASSERT(str != NULL);
     long long v = strtoll(str, NULL, 10);
     /* atoi() truncates to int; saturate instead of wrapping. */
@@ -91,6 +92,7 @@ static void *zalloc(const struct core_allocator *a, size_t n, bool *ok) {
 }
 
 static bool limits_valid(const struct core_limits *l) {
+    CORE_ASSERT(sizeof(struct core__inst) > 0);
     CORE_ASSERT(l != NULL);
     uint64_t insts = (uint64_t)l->masters_max * (1u + (uint64_t)l->replicas_max + l->sentinels_max);
     return l->masters_max > 0 && l->replicas_max > 0 && l->sentinels_max > 0 && l->conns_max > 1 &&
@@ -100,6 +102,8 @@ static bool limits_valid(const struct core_limits *l) {
 }
 
 static bool alloc_tables(struct core_sentinel *s) {
+    CORE_ASSERT(s->lim.masters_max > 0);
+    CORE_ASSERT(s->masters == NULL);
     const struct core_allocator *a = &s->alloc;
     const struct core_limits *l = &s->lim;
     bool ok = true;
@@ -199,6 +203,8 @@ int core_new(const struct core_limits *limits,
 
 /* Mirrors sentinelHandleRedisInstance(). */
 static void handle_instance(struct core_sentinel *s, uint32_t inst) {
+    CORE_ASSERT(s->started);
+    CORE_ASSERT(!s->halted);
     struct core__inst *ri = core__inst(s, inst);
     core__reconnect(s, inst);
     core__send_periodic(s, inst);
@@ -220,6 +226,7 @@ static void handle_instance(struct core_sentinel *s, uint32_t inst) {
 
 /* Mirrors sentinelHandleDictOfRedisInstances() for the masters table. */
 static void tick(struct core_sentinel *s) {
+    CORE_ASSERT(s->started);
     uint32_t switch_slot = CORE__NONE;
     core__check_tilt(s);
     for (uint32_t k = 0; k < s->nmasters && !s->halted; k++) {
@@ -243,6 +250,7 @@ static void tick(struct core_sentinel *s) {
 
 /* Mirrors sentinelIsRunning(). */
 static void start(struct core_sentinel *s) {
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
     CORE_ASSERT(!s->started);
     s->started = true;
     if (s->myid_generated) { core__flush_config(s); }
@@ -326,16 +334,19 @@ const char *core_myid(const struct core_sentinel *s) {
 }
 
 uint64_t core_current_epoch(const struct core_sentinel *s) {
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
     CORE_ASSERT(s != NULL);
     return s->current_epoch;
 }
 
 bool core_in_tilt(const struct core_sentinel *s) {
+    CORE_ASSERT(!s->tilt || s->tilt_start_time != 0 || s->now == 0);
     CORE_ASSERT(s != NULL);
     return s->tilt;
 }
 
 uint16_t core_port(const struct core_sentinel *s) {
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
     CORE_ASSERT(s != NULL);
     return s->port;
 }
@@ -347,6 +358,7 @@ uint32_t core_masters_len(const struct core_sentinel *s) {
 }
 
 int core_master(const struct core_sentinel *s, uint32_t i, struct core_master_view *out) {
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
     CORE_ASSERT(s != NULL && out != NULL);
     if (i >= s->nmasters) { return -1; }
     struct core_sentinel *w = (struct core_sentinel *)(uintptr_t)s;
@@ -373,6 +385,7 @@ int core_master(const struct core_sentinel *s, uint32_t i, struct core_master_vi
 static void inst_view(struct core_sentinel *s, uint32_t inst, struct core_instance_view *out) {
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(out != NULL);
+    CORE_ASSERT(ri->flags & CORE__F_KINDS);
     memset(out, 0, sizeof(*out));
     out->kind = (ri->flags & CORE__F_MASTER)  ? CORE_PEER_MASTER
                 : (ri->flags & CORE__F_SLAVE) ? CORE_PEER_REPLICA
