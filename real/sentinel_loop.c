@@ -231,6 +231,8 @@ static void apply(struct loop *lp, const struct core_output *o) {
 
 /* Feeds one input and carries out its outputs (not the queued downs). */
 static void step(struct loop *lp, const struct core_input *in) {
+    /* After EXIT the core is halted: the rest of this pass is moot. */
+    if (lp->exiting) { return; }
     const struct core_output *outs;
     size_t outs_len;
     int rc = core_step(lp->core, real__now_ms(), in, &outs, &outs_len);

@@ -419,7 +419,8 @@ static void test_sentinel_serve_tilt_after_freeze(void **state) {
 
 /* Goal: pidfile and loglevel are honoured: the pid file holds our pid while
  * we run and is removed on SHUTDOWN; at loglevel warning no notice line
- * ("*") is written. Method: start with both, SHUTDOWN through a client. */
+ * ("*") is written; SHUTDOWN exits 0 even with a command pipelined behind
+ * it. Method: start with both, send "SHUTDOWN\r\nPING\r\n" raw. */
 static void test_sentinel_serve_pidfile_and_loglevel(void **state) {
     (void)state;
     char extra[600];
@@ -434,12 +435,12 @@ static void test_sentinel_serve_pidfile_and_loglevel(void **state) {
     free(pid);
     assert_true(rsh_count(ours.log, "+monitor master mymaster") == 1);
     assert_true(rsh_count(ours.log, " * ") == 0);
-    redisReply *r = rsh_cmd(ours.port, "SHUTDOWN");
-    if (r != NULL) { freeReplyObject(r); }
-    uint64_t end = rsh_now_ms() + 5000;
-    while (access(path, F_OK) == 0 && rsh_now_ms() < end) {
-        usleep(50000);
-    }
+    /* A command pipelined after SHUTDOWN must not reach the halted core. */
+    int fd = raw_connect(ours.port);
+    const char *wire = "SHUTDOWN\r\nPING\r\n";
+    assert_int_equal(write(fd, wire, strlen(wire)), (ssize_t)strlen(wire));
+    assert_int_equal(rsh_signal_wait(&ours, 0, 5000), 0);
+    close(fd);
     assert_int_not_equal(access(path, F_OK), 0);
     assert_true(rsh_count(ours.log, "Sentinel is now ready to exit, bye bye...") == 1);
 }
