@@ -17,6 +17,8 @@
 #include "real/sys.h"
 #include "reports/log.h"
 
+#define LOG_TEXT_KEEP 240 /* bytes of a non-event line kept (with "...") */
+
 int real_observe_init(struct real_observer *o, struct real_world *w, uint64_t origin_ms) {
     REAL_ASSERT(o != NULL && w != NULL);
     memset(o, 0, sizeof(*o));
@@ -79,6 +81,11 @@ static int take_line(struct real_observer *o, uint32_t k, const char *line) {
             ev.type[0] = '\0';
         }
         ev.kind = REP_KIND_NODE;
+    }
+    if (ev.kind != REP_KIND_EVENT && strlen(ev.text) > LOG_TEXT_KEEP) {
+        /* Redis's long informational lines (a client description after
+         * REPLICAOF) are cut: reports normalizes texts up to a fixed size. */
+        memcpy(ev.text + LOG_TEXT_KEEP - 3, "...", 4);
     }
     return keep(o, &ev);
 }

@@ -18,6 +18,7 @@
 
 #include "real/check.h"
 #include "real/fault.h"
+#include "real/netns.h"
 #include "real/observe.h"
 #include "real/proc.h"
 #include "real/query.h"
@@ -408,6 +409,19 @@ static int start_world(struct runner *r, bool netns, struct real_timing *tm, uin
     say(r, "starting %u nodes and %u sentinels%s in %s", (unsigned)r->scn->nodes_len,
         (unsigned)r->scn->sentinels_len, netns ? " (one network namespace each)" : "",
         r->w.guard.root);
+    const struct scn_network *net = &r->scn->network;
+    if (net->latency.max_ms > 1) {
+        /* Loopback and veths add well under a millisecond; say so rather than pretend. */
+        real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_WARNING,
+                          "network latency %u..%u ms is not realised in real mode (~0 ms here)",
+                          (unsigned)net->latency.min_ms, (unsigned)net->latency.max_ms);
+    }
+    if (net->loss.num > 0 && net->loss.den > 0) {
+        struct scn_set everyone = {0, NULL};
+        if (real_netns_loss(&r->w, &everyone, net->loss) != 0) {
+            return rerr(r, REAL_E_RUN, "network loss: %s", r->w.errstr);
+        }
+    }
     if (real_world_start(&r->w) != 0) { return rerr(r, REAL_E_RUN, "start: %s", r->w.errstr); }
     if (interrupted) { return rerr(r, REAL_E_INTERRUPTED, "interrupted"); }
     if (real_world_wait_ready(&r->w, r->opt->ready_timeout_ms) != 0) {
