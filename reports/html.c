@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/diff.h"
 #include "reports/internal.h"
 #include "reports/log.h"
 #include "reports/normalize.h"
@@ -552,6 +553,36 @@ static int log_block(FILE *f, const struct rep_run *run, const char *title) {
     return rc;
 }
 
+/* The Sentinel-aware diff of the two runs, open when they differ. */
+static void diff_block(FILE *f, const struct rep_run *a, const struct rep_run *b) {
+    struct rep_diff_result *res = malloc(sizeof(*res));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (res == NULL || m == NULL) {
+        free(res);
+        if (m != NULL) { fclose(m); }
+        free(buf);
+        return;
+    }
+    struct rep_diff_opts o;
+    rep_diff_opts_default(&o);
+    o.a_label = rep_mode_name(a->mode);
+    o.b_label = rep_mode_name(b->mode);
+    int rc = rep_diff_runs(a, b, &o, res, m);
+    fclose(m);
+    if (rc >= 0) {
+        fprintf(f,
+                "<details%s><summary>Sentinel-aware diff: %u ORDER, %u PRESENCE, %u TIMING"
+                "</summary><pre>",
+                rc > 0 ? " open" : "", res->order, res->presence, res->timing);
+        esc(f, buf);
+        fprintf(f, "</pre></details>\n");
+    }
+    free(buf);
+    free(res);
+}
+
 int rep_html_write(FILE *f,
                    const struct rep_run *run,
                    const struct rep_verdict *verdict,
@@ -589,6 +620,9 @@ int rep_html_write(FILE *f,
         timeline(f, real, &v, real->mode == REP_MODE_SIM ? title : rep_mode_name(real->mode));
     }
     fprintf(f, "</div>\n");
+    if (real != NULL && run->scn->sentinels_len == real->scn->sentinels_len) {
+        diff_block(f, run, real);
+    }
     int rc = log_block(f, run, "Redis log lines");
     if (real != NULL && rc == 0) { rc = log_block(f, real, "Redis log lines (real)"); }
     fprintf(f, "</body></html>\n");
