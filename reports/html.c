@@ -553,6 +553,21 @@ static int log_block(FILE *f, const struct rep_run *run, const char *title) {
     return rc;
 }
 
+/* The scenario's documented, accepted differences between sim and real. */
+static void differences(FILE *f, const struct scn *s) {
+    const struct scn_expect *x = &s->expect;
+    if (x->differences_len == 0) { return; }
+    fprintf(f, "<h2>Accepted differences between sim and real</h2>\n<ul>\n");
+    for (uint32_t i = 0; i < x->differences_len; i++) {
+        fprintf(f, "<li>");
+        esc(f, x->differences[i].what != NULL ? x->differences[i].what : "");
+        fprintf(f, " <i>(");
+        esc(f, x->differences[i].why != NULL ? x->differences[i].why : "");
+        fprintf(f, ")</i></li>\n");
+    }
+    fprintf(f, "</ul>\n");
+}
+
 /* The Sentinel-aware diff of the two runs, open when they differ. */
 static void diff_block(FILE *f, const struct rep_run *a, const struct rep_run *b) {
     struct rep_diff_result *res = malloc(sizeof(*res));
@@ -623,6 +638,7 @@ int rep_html_write(FILE *f,
     if (real != NULL && run->scn->sentinels_len == real->scn->sentinels_len) {
         diff_block(f, run, real);
     }
+    differences(f, s);
     int rc = log_block(f, run, "Redis log lines");
     if (real != NULL && rc == 0) { rc = log_block(f, real, "Redis log lines (real)"); }
     fprintf(f, "</body></html>\n");
