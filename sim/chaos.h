@@ -182,6 +182,10 @@ void sim_chaos_check_stable_from(struct sim_chaos_check *c, uint64_t t_ms);
 /* The final judgement on the finished run: liveness (convergence), data. */
 void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run);
 
+/* Whether sim_chaos_check_end() judged liveness (the run reached its stable
+ * window with a quorum and a majority of sentinels up for every group). */
+bool sim_chaos_check_judged(const struct sim_chaos_check *c);
+
 /* Findings so far (the first of each invariant, in the order found). */
 uint32_t sim_chaos_check_violations(const struct sim_chaos_check *c,
                                     const struct sim_chaos_violation **out);
@@ -206,6 +210,7 @@ struct sim_chaos_result {
     char lost_cause[192]; /* first attributed cause of a loss, "" if none */
     uint64_t end_t_ms;
     uint32_t faults_enabled; /* bit mask of enum sim_chaos_fault (generated seeds) */
+    bool liveness_judged;    /* the run reached its stable window (see chaos_end.c) */
     struct sim_chaos_cov cov;
 };
 

@@ -79,6 +79,7 @@ struct sim_chaos_check {
     struct election el[SIM_CHAOS_ELECTIONS_MAX];
     uint32_t el_len;
     uint64_t stable_from_ms;
+    bool judged;   /* liveness was judged at the end */
     uint32_t seen; /* bit per invariant already flagged */
     uint32_t v_len;
     struct sim_chaos_violation v[SIM_CHAOS_VIOLATIONS_MAX];
@@ -542,4 +543,12 @@ const struct sim_chaos_cov *sim_chaos_check_cov(const struct sim_chaos_check *c)
 
 uint64_t sim_chaos__stable_from(const struct sim_chaos_check *c) {
     return c->stable_from_ms;
+}
+
+void sim_chaos__set_judged(struct sim_chaos_check *c) {
+    c->judged = true;
+}
+
+bool sim_chaos_check_judged(const struct sim_chaos_check *c) {
+    return c->judged;
 }

@@ -157,9 +157,15 @@ void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run) {
     /* Liveness needs the stable window: a run cut short (its hard end came
      * first, or it stopped at a violation) is not judged. */
     if (stable != UINT64_MAX && run->end_t_ms >= stable) {
+        bool all = true;
         for (uint32_t g = 0; g < s->groups_len; g++) {
-            if (electable(run, g)) { judge_group(c, run, g); }
+            if (electable(run, g)) {
+                judge_group(c, run, g);
+            } else {
+                all = false;
+            }
         }
+        if (all) { sim_chaos__set_judged(c); }
     }
     if (run->writes.lost > 0) { judge_data(c, run); }
 }

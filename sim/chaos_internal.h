@@ -23,6 +23,9 @@ void sim_chaos__flag(struct sim_chaos_check *c,
                      const char *fmt,
                      ...) __attribute__((format(printf, 7, 8)));
 
+/* Records that liveness was judged (chaos_end.c). */
+void sim_chaos__set_judged(struct sim_chaos_check *c);
+
 /* The start of the stable window (UINT64_MAX: none), for the end-of-run judgement. */
 uint64_t sim_chaos__stable_from(const struct sim_chaos_check *c);
 

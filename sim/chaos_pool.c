@@ -122,6 +122,7 @@ static int spawn(const struct sim_chaos_batch_opts *o, struct worker *wk, uint64
 static void absorb(struct sim_chaos_batch *b, const struct sim_chaos_result *r) {
     b->runs++;
     b->max_seed = r->seed > b->max_seed ? r->seed : b->max_seed;
+    b->judged += r->liveness_judged ? 1u : 0u;
     sim_chaos_cov_add(&b->cov, &r->cov);
     if (r->writes_lost > 0) {
         int k = r->min_replicas ? 1 : 0;

@@ -98,6 +98,7 @@ static void fill_result(const struct sim_chaos_check *c,
     out->violations_len = n;
     memcpy(out->violations, v, n * sizeof(*v));
     out->cov = *sim_chaos_check_cov(c);
+    out->liveness_judged = sim_chaos_check_judged(c);
     out->writes_acked = run->writes.acked;
     out->writes_lost = run->writes.lost;
     out->end_t_ms = run->end_t_ms;
