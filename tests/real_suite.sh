@@ -53,7 +53,7 @@ for mode in $modes; do
         echo "$mode $f"
     done
 done | xargs -P "$JOBS" -L 1 sh -c '
-    mode=$0; f=$1; out=$2; bin=$3
+    out=$0; bin=$1; mode=$2; f=$3
     tag=$(basename "$f" .yaml)-$mode
     "$bin" real "$f" --sentinel="$mode" --quiet >"$out/$tag.log" 2>&1
     echo $? >"$out/$tag.rc"
