@@ -67,8 +67,10 @@ struct rep_norm_name {
     const char *role;
 };
 
-/* Normalizes a whole run. Returns 0, or -1 when memory runs out. The result
- * points at `run` (which must outlive it) and is freed with rep_norm_free(). */
+/* Normalizes a whole run. Returns 0, or -1 when memory runs out or a roled
+ * text outgrows REP_NORM_TEXT_MAX (roles longer than the names they
+ * replace). The result points at `run` (which must outlive it) and is
+ * freed with rep_norm_free(). */
 int rep_normalize(const struct rep_run *run, struct rep_norm *out);
 void rep_norm_free(struct rep_norm *n);
 
