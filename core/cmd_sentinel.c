@@ -449,6 +449,15 @@ static void sub_info_cache(struct ctx *c) {
         }
         if (mslot != CORE__NONE && !dup) { slots[n++] = mslot; }
     }
+    size_t bytes = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        bytes += (s->masters[slots[k]].nreplicas + 1u) * ((size_t)s->info_cache_bytes + 256u);
+    }
+    /* Cached INFO texts of a large deployment may not fit one step's arena. */
+    if (bytes > s->lim.arena_bytes / 2) {
+        error(c, "ERR INFO-CACHE reply too large for the core's output arena (sentsim limit)");
+        return;
+    }
     struct core_reply *r = reply_new(c);
     struct core_reply *e = core__r_array(s, r, (size_t)n * 2);
     for (uint32_t k = 0; k < n; k++) {

@@ -70,7 +70,7 @@ struct core_limits core_limits_default(void) {
         .outputs_max = 8192,
         .arena_bytes = 4u << 20,
         .config_bytes_max = 256u << 10,
-        .info_cache_bytes = 8192,
+        .info_cache_bytes = 4096,
     };
     CORE_ASSERT(l.masters_max > 0);
     CORE_ASSERT(l.conns_max > 0);
