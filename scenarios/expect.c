@@ -81,7 +81,7 @@ static int node_named(struct scn__ctx *c,
                       const char *what,
                       uint32_t *out) {
     struct scn_proc p;
-    if (scn_find_proc(c->s, name, &p) < 0) {
+    if (scn__names_find(c, name, &p) < 0) {
         return scn__fail(c, pos, "unknown node '%s' in %s", name, what);
     }
     if (p.kind != SCN_PROC_NODE) {

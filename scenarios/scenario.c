@@ -490,6 +490,7 @@ int scn_load_string(
     }
     free(c.upstream_name);
     free(c.upstream_pos);
+    free(c.name_slots);
     SCN_ASSERT((rc == 0) == !c.failed);
     return rc;
 }

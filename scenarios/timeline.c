@@ -205,7 +205,7 @@ static int check_node_command(struct scn__ctx *c, struct scn_step *st, struct sc
         return scn__fail(c, pos, "%s takes a node name or 'no one'", st->argv[0]);
     }
     struct scn_proc p;
-    if (scn_find_proc(c->s, st->argv[1], &p) < 0 || p.kind != SCN_PROC_NODE) {
+    if (scn__names_find(c, st->argv[1], &p) < 0 || p.kind != SCN_PROC_NODE) {
         return scn__fail(c, pos, "unknown node '%s' in %s", st->argv[1], st->argv[0]);
     }
     return 0;

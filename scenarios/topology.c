@@ -128,7 +128,7 @@ static int check_name(struct scn__ctx *c, const char *name, struct scn_pos pos, 
 /* Node and sentinel names share one namespace: every step names either. */
 static int check_unique_proc(struct scn__ctx *c, const char *name, struct scn_pos pos) {
     struct scn_proc p;
-    if (scn_find_proc(c->s, name, &p) == 0) {
+    if (scn__names_find(c, name, &p) == 0) {
         struct scn_pos first =
             p.kind == SCN_PROC_NODE ? c->s->nodes[p.index].pos : c->s->sentinels[p.index].pos;
         return scn__fail(c, pos, "name '%s' is already used (line %u)", name, first.line);
@@ -178,7 +178,8 @@ static int add_node(struct scn__ctx *c, const char *name, uint32_t group, struct
     n->pos = pos;
     c->upstream_name[s->nodes_len][0] = '\0';
     c->upstream_pos[s->nodes_len] = pos;
-    return (int)s->nodes_len++;
+    struct scn_proc p = {SCN_PROC_NODE, s->nodes_len++};
+    return scn__names_add(c, p, pos) < 0 ? -1 : (int)p.index;
 }
 
 static const char *const node_keys[] = {
@@ -531,7 +532,8 @@ static int add_sentinel(struct scn__ctx *c, const char *name, struct scn_pos pos
     snprintf(t->name, sizeof t->name, "%s", name);
     t->impl = SCN_IMPL_DEFAULT;
     t->pos = pos;
-    return (int)s->sentinels_len++;
+    struct scn_proc p = {SCN_PROC_SENTINEL, s->sentinels_len++};
+    return scn__names_add(c, p, pos) < 0 ? -1 : (int)p.index;
 }
 
 static const char *const sentinel_keys[] = {"impl", "sentinel-user", "sentinel-pass",
@@ -622,11 +624,10 @@ int scn__load_sentinels(struct scn__ctx *c, struct fy_node *n, struct scn_pos po
 
 /* ---------------------------------------------------------------- resolution */
 
-static int find_node(const struct scn *s, const char *name) {
-    for (uint32_t i = 0; i < s->nodes_len; i++) {
-        if (strcmp(s->nodes[i].name, name) == 0) { return (int)i; }
-    }
-    return -1;
+static int find_node(const struct scn__ctx *c, const char *name) {
+    struct scn_proc p;
+    if (scn__names_find(c, name, &p) < 0 || p.kind != SCN_PROC_NODE) { return -1; }
+    return (int)p.index;
 }
 
 /* `at` lies on a cycle: names it as "a -> b -> a". */
@@ -654,7 +655,7 @@ int scn__resolve_topology(struct scn__ctx *c) {
             n->replicaof = (int32_t)g->master;
             continue;
         }
-        int up = find_node(s, c->upstream_name[i]);
+        int up = find_node(c, c->upstream_name[i]);
         if (up < 0) {
             return scn__fail(c, c->upstream_pos[i], "unknown node '%s' in replicaof of '%s'",
                              c->upstream_name[i], n->name);
@@ -671,16 +672,25 @@ int scn__resolve_topology(struct scn__ctx *c) {
         }
         n->replicaof = up;
     }
-    /* Every chain must end at its group's master within nodes_len hops. */
+    /* Every chain must end at its group's master. Each node is walked once
+     * (0 unvisited, 1 on the current walk, 2 known to reach the master), so
+     * a 4096-long chain costs 4096 steps, not 4096 squared. */
+    uint8_t *mark = calloc(s->nodes_len == 0 ? 1 : s->nodes_len, 1);
+    if (mark == NULL) { return scn__fail(c, (struct scn_pos){1, 1}, "out of memory"); }
     for (uint32_t i = 0; i < s->nodes_len; i++) {
         int32_t at = (int32_t)i;
-        uint32_t hops = 0;
-        while (s->nodes[at].replicaof >= 0 && hops <= s->nodes_len) {
+        while (at >= 0 && mark[at] == 0) {
+            mark[at] = 1;
             at = s->nodes[at].replicaof;
-            hops++;
         }
-        if (s->nodes[at].replicaof >= 0) { return cycle_error(c, (uint32_t)at); }
-        SCN_ASSERT((uint32_t)at == s->groups[s->nodes[i].group].master);
+        if (at >= 0 && mark[at] == 1) {
+            free(mark);
+            return cycle_error(c, (uint32_t)at);
+        }
+        for (at = (int32_t)i; at >= 0 && mark[at] == 1; at = s->nodes[at].replicaof) {
+            mark[at] = 2;
+        }
     }
+    free(mark);
     return 0;
 }

@@ -514,6 +514,58 @@ int scn__latency(struct scn__ctx *c,
 
 /* ---------------------------------------------------------------- references */
 
+#define NAME_CAP (2u * 8192u) /* > 2 x (SCN_NODES_MAX + SCN_SENTINELS_MAX) */
+
+static uint32_t name_hash(const char *name) {
+    uint32_t h = 2166136261u;
+    for (const char *p = name; *p != '\0'; p++) {
+        h = (h ^ (uint8_t)*p) * 16777619u;
+    }
+    return h;
+}
+
+static uint32_t proc_code(struct scn_proc p) {
+    return (p.kind == SCN_PROC_SENTINEL ? 0x80000000u : 0u) | p.index;
+}
+
+static struct scn_proc proc_of(uint32_t code) {
+    struct scn_proc p = {(code & 0x80000000u) ? SCN_PROC_SENTINEL : SCN_PROC_NODE,
+                         code & 0x7fffffffu};
+    return p;
+}
+
+int scn__names_add(struct scn__ctx *c, struct scn_proc p, struct scn_pos pos) {
+    _Static_assert(NAME_CAP >= 2 * (SCN_NODES_MAX + SCN_SENTINELS_MAX), "name index too small");
+    if (c->name_slots == NULL) {
+        c->name_slots = calloc(NAME_CAP, sizeof *c->name_slots);
+        if (c->name_slots == NULL) { return scn__fail(c, pos, "out of memory"); }
+        c->name_cap = NAME_CAP;
+    }
+    const char *name = scn_proc_name(c->s, p);
+    uint32_t mask = c->name_cap - 1;
+    for (uint32_t i = name_hash(name) & mask, n = 0; n < c->name_cap; i = (i + 1) & mask, n++) {
+        if (c->name_slots[i] == 0) {
+            c->name_slots[i] = 1 + proc_code(p);
+            return 0;
+        }
+    }
+    SCN_UNREACHABLE(); /* the bounds on nodes and sentinels keep the table half empty */
+}
+
+int scn__names_find(const struct scn__ctx *c, const char *name, struct scn_proc *out) {
+    if (c->name_slots == NULL) { return -1; }
+    uint32_t mask = c->name_cap - 1;
+    for (uint32_t i = name_hash(name) & mask, n = 0; n < c->name_cap; i = (i + 1) & mask, n++) {
+        if (c->name_slots[i] == 0) { return -1; }
+        struct scn_proc p = proc_of(c->name_slots[i] - 1);
+        if (strcmp(scn_proc_name(c->s, p), name) == 0) {
+            *out = p;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 int scn__proc_one(struct scn__ctx *c,
                   struct fy_node *n,
                   struct scn_pos pos,
@@ -528,7 +580,7 @@ int scn__proc_one(struct scn__ctx *c,
     }
     memcpy(name, v, len);
     name[len] = '\0';
-    if (scn_find_proc(c->s, name, out) < 0) {
+    if (scn__names_find(c, name, out) < 0) {
         return scn__fail(c, pos, "unknown node or sentinel '%s' in %s", name, what);
     }
     return 0;

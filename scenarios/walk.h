@@ -31,6 +31,10 @@ struct scn__ctx {
      * every node is known, then resolved to indices. */
     char (*upstream_name)[SCN_NAME_MAX]; /* [nodes_len]; "" = the group's master */
     struct scn_pos *upstream_pos;        /* [nodes_len] */
+    /* Name index of nodes and sentinels (open addressing, FNV-1a), so that
+     * loading a 4096-node topology stays linear: slot = 1 + proc code. */
+    uint32_t *name_slots;
+    uint32_t name_cap; /* a power of two, at least twice the processes */
 };
 
 /* One key/value pair of a mapping, with positions. */
@@ -134,6 +138,11 @@ int scn__proc_set(struct scn__ctx *c,
                   struct scn_pos pos,
                   const char *what,
                   struct scn_set *out);
+/* Adds a process (already in the scenario's arrays) to the name index. */
+int scn__names_add(struct scn__ctx *c, struct scn_proc p, struct scn_pos pos);
+/* Finds a node or sentinel by name through the index; 0 or -1. */
+int scn__names_find(const struct scn__ctx *c, const char *name, struct scn_proc *out);
+
 /* One name, resolved. */
 int scn__proc_one(struct scn__ctx *c,
                   struct fy_node *n,
