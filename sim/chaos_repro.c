@@ -118,6 +118,7 @@ static bool still_fails(void *ud, const struct scn *cand) {
 
 static void comment_for(const struct sim_chaos_violation *v,
                         uint64_t seed,
+                        uint32_t waits,
                         const struct sim_chaos_shrink_stats *st,
                         char *buf,
                         size_t cap) {
@@ -126,7 +127,14 @@ static void comment_for(const struct sim_chaos_violation *v,
                      sim_chaos_inv_name(v->inv), sim_chaos_class_name(v->cls), seed, v->detail);
     size_t len = n > 0 && (size_t)n < cap ? (size_t)n : cap - 1;
     if (v->cite[0] != '\0') {
-        n = snprintf(buf + len, cap - len, "Known behaviour: %s\n", v->cite);
+        n = snprintf(buf + len, cap - len, "See: %s\n", v->cite);
+        len += n > 0 && (size_t)n < cap - len ? (size_t)n : cap - len - 1;
+    }
+    if (waits > 0) {
+        n = snprintf(buf + len, cap - len,
+                     "%u wait step(s) kept: `sentsim run` stops where one times out, "
+                     "`sentsim chaos --file` goes on as the explorer did.\n",
+                     waits);
         len += n > 0 && (size_t)n < cap - len ? (size_t)n : cap - len - 1;
     }
     snprintf(buf + len, cap - len,
@@ -188,7 +196,11 @@ int sim_chaos_reproduce(const struct scn *scn,
         if (f != NULL) { now = *f; }
     }
     char comment[1024];
-    comment_for(&now, seed, &out->stats, comment, sizeof(comment));
+    uint32_t waits = 0;
+    for (uint32_t i = 0; i < s.steps_len; i++) {
+        waits += s.steps[i].kind == SCN_STEP_WAIT ? 1u : 0u;
+    }
+    comment_for(&now, seed, waits, &out->stats, comment, sizeof(comment));
     int rc = sim_chaos_write_yaml(&s, seed, comment, out->path);
     sim_chaos_scn_free(&s);
     if (rc != 0) { return rc; }

@@ -6,11 +6,12 @@
  * predicate accepts, so the result always fails:
  *   1. delta debugging over the step list (Zeller's ddmin, complements
  *      only, granularity doubling), then one-step-at-a-time removal;
- *   2. per-step simplification: drop members of each process set, zero or
- *      halve delays, wait timeouts, clock jumps and latencies;
- *   3. topology: remove whole groups, then replicas and sentinels, with
- *      every index in the steps renumbered; a step that loses its last
- *      target goes with the process.
+ *   2. per-step simplification: turn waits into sleeps, drop members of
+ *      each process set, zero or halve delays, wait timeouts, clock jumps
+ *      and latencies;
+ *   3. topology: drop the write workload, remove whole groups, then
+ *      replicas and sentinels, with every index in the steps renumbered;
+ *      a step that loses its last target goes with the process.
  * Passes 2 and 3 repeat while they make progress. Every candidate is a
  * fresh deep copy (chaos_scn.c); `tries_max` bounds the predicate calls.
  *
@@ -123,6 +124,15 @@ static void set_remove(struct scn_set *set, uint32_t j) {
 /* One simplification of step i, selected by `what`; false if it does not apply. */
 static bool simplify(struct scn_step *st, uint32_t what) {
     switch (what) {
+    case 6:
+        /* A wait that timed out is a sleep of its timeout: as a sleep it
+         * replays the same under `sentsim run`, which stops at a timed-out
+         * wait where chaos goes on. Tried first; the halvings follow. */
+        if (st->kind != SCN_STEP_WAIT) { return false; }
+        st->kind = SCN_STEP_SLEEP;
+        st->time_ms += st->timeout_ms;
+        st->when = SCN_WHEN_AFTER;
+        return true;
     case 0:
         if (st->time_ms == 0) { return false; }
         st->time_ms = 0;
@@ -160,7 +170,9 @@ static bool simplify_steps(struct shrink *sh) {
     bool progress = false;
     for (uint32_t i = 0; i < sh->cur->steps_len && budget(sh); i++) {
         /* Each simplification repeats while it is kept (halving converges). */
-        for (uint32_t what = 0; what < 6 && budget(sh); what++) {
+        static const uint32_t order[] = {6, 0, 1, 2, 3, 4, 5};
+        for (uint32_t k = 0; k < sizeof(order) / sizeof(order[0]) && budget(sh); k++) {
+            uint32_t what = order[k];
             for (;;) {
                 struct scn cand;
                 if (!clone_cur(sh, &cand)) { return progress; }
@@ -287,6 +299,18 @@ static bool remove_group(struct scn *s, uint32_t g) {
 
 static bool shrink_topology(struct shrink *sh) {
     bool progress = false;
+    /* No write workload, unless the finding needs one (lost writes do). */
+    if (sh->cur->workload.enabled && budget(sh)) {
+        bool writes_steps = false;
+        for (uint32_t i = 0; i < sh->cur->steps_len; i++) {
+            writes_steps |= sh->cur->steps[i].kind == SCN_STEP_WRITES;
+        }
+        struct scn cand;
+        if (!writes_steps && clone_cur(sh, &cand)) {
+            cand.workload.enabled = false;
+            progress |= try_keep(sh, &cand);
+        }
+    }
     for (uint32_t g = sh->cur->groups_len; g > 0 && budget(sh); g--) {
         struct scn cand;
         if (!clone_cur(sh, &cand)) { return progress; }
