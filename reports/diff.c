@@ -49,6 +49,16 @@ static const char *const follower_switch[] = {"+config-update-from", "+switch-ma
  * compared across all sentinels, not per role. */
 static const char *const anyone[] = {"+convert-to-slave", "+fix-slave-config", "+role-change"};
 
+/* Events whose presence legitimately varies (spec §9.10): the leader's
+ * -odown (only when the observers switched first), a follower's +odown
+ * (none when the switch arrives first), and -role-change (only when an
+ * INFO reply lands between promotion and switch). Missing on one side,
+ * they are shown but not counted. */
+static const char *const optional_leader[] = {"-odown master", "-role-change"};
+static const char *const optional_follower[] = {"+odown master", "-role-change"};
+
+#define ROW_OPTIONAL 3 /* a row class beside enum rep_diff_class: shown, not counted */
+
 struct item {
     int64_t dt_ms;
     const char *line; /* skeleton line, owned by the rep_norm */
@@ -208,6 +218,15 @@ static void record(struct ctx *c,
     }
 }
 
+/* One side has it, the other not: PRESENCE, unless it is optional. */
+static void presence(struct ctx *c, const struct item *a, const struct item *b) {
+    const struct item *it = a != NULL ? a : b;
+    bool opt =
+        strcmp(c->role, "L") == 0 ? IN(optional_leader, it->line) : IN(optional_follower, it->line);
+    if (!opt) { record(c, REP_DIFF_PRESENCE, a, b); }
+    add_row(c, a != NULL ? '-' : '+', a, b, opt ? ROW_OPTIONAL : (int)REP_DIFF_PRESENCE);
+}
+
 static void pair(struct ctx *c, const struct item *a, const struct item *b, uint32_t tol_ms) {
     int64_t d = a->dt_ms - b->dt_ms;
     if (d < 0) { d = -d; }
@@ -248,15 +267,13 @@ static void unaligned(struct ctx *c, struct item **a, uint32_t na, struct item *
             add_row(c, '-', a[i], NULL, REP_DIFF_ORDER);
             add_row(c, '+', NULL, twin, REP_DIFF_ORDER);
         } else {
-            record(c, REP_DIFF_PRESENCE, a[i], NULL);
-            add_row(c, '-', a[i], NULL, REP_DIFF_PRESENCE);
+            presence(c, a[i], NULL);
         }
     }
     for (uint32_t k = 0; k < nb; k++) {
         if (b[k]->done) { continue; }
         b[k]->done = true;
-        record(c, REP_DIFF_PRESENCE, NULL, b[k]);
-        add_row(c, '+', NULL, b[k], REP_DIFF_PRESENCE);
+        presence(c, NULL, b[k]);
     }
 }
 
@@ -343,12 +360,10 @@ static int match_rest(struct ctx *c, struct side *sa, struct side *sb) {
             pair(c, a[i++], b[k++], c->o->window_ms);
         } else if (cmp < 0) {
             a[i]->done = true;
-            record(c, REP_DIFF_PRESENCE, a[i], NULL);
-            add_row(c, '-', a[i++], NULL, REP_DIFF_PRESENCE);
+            presence(c, a[i++], NULL);
         } else {
             b[k]->done = true;
-            record(c, REP_DIFF_PRESENCE, NULL, b[k]);
-            add_row(c, '+', NULL, b[k++], REP_DIFF_PRESENCE);
+            presence(c, NULL, b[k++]);
         }
     }
     free(a);
@@ -385,7 +400,8 @@ static void print_row(FILE *f, const struct row *r) {
         fprintf(f, "%c %s %s  %s\n", r->mark, a, b, r->line);
     } else {
         fprintf(f, "%c %s %s  %-44s  %s\n", r->mark, a, b, r->line,
-                rep_diff_class_name((enum rep_diff_class)r->cls));
+                r->cls == ROW_OPTIONAL ? "optional (not counted)"
+                                       : rep_diff_class_name((enum rep_diff_class)r->cls));
     }
 }
 

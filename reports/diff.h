@@ -14,7 +14,9 @@
  * differ by more than the tolerance are TIMING differences. Unordered
  * events pair up by line and nearest time within `window_ms` (TIMING
  * beyond it). So a follower voting before its own +sdown, or -role-change
- * landing on either side of +promoted-slave, is no difference.
+ * landing on either side of +promoted-slave, is no difference; nor is the
+ * absence on one side of an event the spec makes optional (a follower's
+ * +odown, the leader's -odown, -role-change), which is shown, not counted.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */

@@ -175,6 +175,23 @@ static void test_rep_diff_convert_by_another_sentinel_passes(void **state) {
     rep_fx_free(&b);
 }
 
+static void test_rep_diff_optional_events_not_counted(void **state) {
+    /* Goal: events whose presence the spec lets vary (§9.10: a follower's
+     * +odown when the switch came first, the leader's -odown) are shown
+     * but not counted. Method: drop them from b; the diff is still equal. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan p = rep_fx_plan_default();
+    pair_init(&a, &b, &p);
+    assert_int_equal(rep_fx_drop(&b, "s1", "+odown"), 1);
+    assert_int_equal(rep_fx_drop(&b, "s2", "-odown"), 1);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 0);
+    assert_int_equal(res.presence, 0);
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rep_diff_identical_runs_are_equal),
@@ -184,6 +201,7 @@ int main(void) {
         cmocka_unit_test(test_rep_diff_sdown_two_seconds_late_is_timing),
         cmocka_unit_test(test_rep_diff_tolerates_small_shifts_and_other_leader),
         cmocka_unit_test(test_rep_diff_convert_by_another_sentinel_passes),
+        cmocka_unit_test(test_rep_diff_optional_events_not_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
