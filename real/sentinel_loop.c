@@ -365,7 +365,8 @@ static void loop_once(struct loop *lp, struct pollfd *fds, uint32_t *conns) {
 
 int real__sentinel_run(struct core_sentinel *core,
                        const struct real_sentinel_conf *conf,
-                       const char *config_path) {
+                       const char *config_path,
+                       uint32_t clients_max) {
     struct loop *lp = real_resp_xcalloc(1, sizeof(*lp));
     lp->core = core;
     lp->config_path = config_path;
@@ -377,7 +378,8 @@ int real__sentinel_run(struct core_sentinel *core,
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct real_serve_config scfg = {.port = core_port(core), .requirepass = conf->requirepass};
+    struct real_serve_config scfg = {
+        .port = core_port(core), .clients_max = clients_max, .requirepass = conf->requirepass};
     for (int i = 0; i < conf->binds_len; i++) {
         scfg.binds[scfg.binds_len++] = conf->binds[i];
     }

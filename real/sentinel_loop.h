@@ -11,10 +11,12 @@
 
 /* Runs the sentinel until SHUTDOWN, a signal or a crash output; returns the
  * process exit status. `config_path` is absolute; the core has been
- * created but not started. Takes ownership of `core`. */
+ * created but not started; at most `clients_max` clients are served.
+ * Takes ownership of `core`. */
 int real__sentinel_run(struct core_sentinel *core,
                        const struct real_sentinel_conf *conf,
-                       const char *config_path);
+                       const char *config_path,
+                       uint32_t clients_max);
 
 /* Replaces the config file atomically (temporary file in the same
  * directory, fsync, rename, fsync of the directory). Returns 0 or -1 with

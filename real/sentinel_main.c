@@ -95,21 +95,33 @@ static int absolute_path(const char *path, char *out, size_t len) {
     return snprintf(out, len, "%s/%s", cwd, path) < (int)len ? 0 : -1;
 }
 
-/* Like Redis, asks for enough descriptors for every client and link we
- * accept (maxclients plus a reserve), so that accept() and connect() fail
- * on our own bounds rather than on the process limit. */
-static void raise_fd_limit(void) {
-    rlim_t want = REAL_SERVE_CLIENTS_MAX + 4096 + 32;
+/* Like Redis, asks for enough descriptors for maxclients plus a reserve
+ * for our own links, and lowers maxclients when the system gives fewer, so
+ * that accept() and connect() fail on our bounds, not on the process
+ * limit. Returns the number of clients to accept. */
+static uint32_t fit_fd_limit(void) {
+    rlim_t reserve = 4096 + 32;
+    rlim_t want = REAL_SERVE_CLIENTS_MAX + reserve;
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) { return; }
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) { return 1024; }
     rlim_t old = rl.rlim_cur;
-    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
-    if (rl.rlim_cur > old && setrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        real_sentinel_log(CORE_LEVEL_NOTICE,
-                          "Increased maximum number of open files to %llu (it was originally set "
-                          "to %llu).",
-                          (unsigned long long)rl.rlim_cur, (unsigned long long)old);
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) { rl.rlim_cur = old; }
+        if (rl.rlim_cur > old) {
+            real_sentinel_log(CORE_LEVEL_NOTICE,
+                              "Increased maximum number of open files to %llu (it was originally "
+                              "set to %llu).",
+                              (unsigned long long)rl.rlim_cur, (unsigned long long)old);
+        }
     }
+    if (rl.rlim_cur >= want) { return REAL_SERVE_CLIENTS_MAX; }
+    /* Split what we have between clients and links. */
+    rlim_t clients = rl.rlim_cur > 64 ? (rl.rlim_cur - 32) / 2 : 16;
+    real_sentinel_log(CORE_LEVEL_WARNING,
+                      "maxclients has been reduced to %llu to compensate for low ulimit.",
+                      (unsigned long long)clients);
+    return (uint32_t)clients;
 }
 
 static int write_pidfile(const char *path) {
@@ -208,11 +220,11 @@ int real_cmd_sentinel(int argc, char **argv) {
         real_sentinel_conf_free(&conf);
         return 1;
     }
-    raise_fd_limit();
+    uint32_t clients_max = fit_fd_limit();
     if (conf.pidfile != NULL && write_pidfile(conf.pidfile) != 0) {
         real_sentinel_log(CORE_LEVEL_WARNING, "Failed to write PID file: %s", strerror(errno));
     }
-    int status = real__sentinel_run(core, &conf, path);
+    int status = real__sentinel_run(core, &conf, path, clients_max);
     if (conf.pidfile != NULL) { unlink(conf.pidfile); }
     real_sentinel_conf_free(&conf);
     return status;

@@ -92,7 +92,9 @@ int real_serve_open(const struct real_serve_config *cfg,
                     size_t errlen) {
     REAL_ASSERT(cfg->binds_len >= 0 && cfg->binds_len <= REAL_SERVE_BINDS_MAX);
     REAL_ASSERT(cbs->command_cb != NULL && cbs->log_cb != NULL);
+    REAL_ASSERT(cfg->clients_max > 0 && cfg->clients_max <= REAL_SERVE_CLIENTS_MAX);
     struct real_serve *s = real_resp_xcalloc(1, sizeof(*s));
+    s->clients_max = cfg->clients_max;
     s->cbs = *cbs;
     s->next_id = 1;
     if (cfg->requirepass != NULL && cfg->requirepass[0] != '\0') {
@@ -220,7 +222,7 @@ static void accept_all(struct real_serve *s, int lfd) {
         if (fd < 0) { return; }
         (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
         (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-        if (s->clients_len == REAL_SERVE_CLIENTS_MAX) {
+        if (s->clients_len == s->clients_max) {
             static const char full[] = "-ERR max number of clients reached\r\n";
             (void)send(fd, full, sizeof(full) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
             close(fd);

@@ -23,7 +23,7 @@
 #include "core/core.h"
 
 #define REAL_SERVE_BINDS_MAX      16
-#define REAL_SERVE_CLIENTS_MAX    1024
+#define REAL_SERVE_CLIENTS_MAX    10000       /* Redis's default maxclients */
 #define REAL_SERVE_QUERY_MAX      (4u << 20)  /* bytes of unparsed requests per client */
 #define REAL_SERVE_OUT_MAX        (64u << 20) /* bytes of pending replies per client */
 #define REAL_SERVE_PUBSUB_OUT_MAX (8u << 20)  /* same for a subscribed client */
@@ -38,6 +38,7 @@ struct real_serve_config {
                                                 a leading '-' makes one optional */
     int binds_len;
     uint16_t port;           /* 0: no TCP listener */
+    uint32_t clients_max;    /* 1..REAL_SERVE_CLIENTS_MAX; more are refused */
     const char *requirepass; /* NULL or "": no AUTH needed */
 };
 

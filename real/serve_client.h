@@ -44,6 +44,7 @@ struct real_serve {
     int lfds_len;
     struct real__serve_client *clients[REAL_SERVE_CLIENTS_MAX];
     size_t clients_len;
+    size_t clients_max;
     uint64_t next_id;
     char *requirepass; /* NULL: none */
     struct real_serve_callbacks cbs;
