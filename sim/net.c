@@ -31,7 +31,8 @@
 int sim__net_init(struct sim_world *w) {
     uint32_t n = w->nodes_len, s = w->sentinels_len;
     w->conns_cap = 256 + 4 * s * (2 * n + s + 2);
-    w->msgs_cap = 4096 + w->conns_cap * 16;
+    /* In flight plus what paused processes may hold; pools are touched lazily. */
+    w->msgs_cap = 4096 + w->conns_cap * 16 + w->procs_len * SIM_INBOX_MAX;
     w->chunks_cap = w->msgs_cap + 65536;
     w->conns = calloc(w->conns_cap, sizeof(*w->conns));
     w->msgs = malloc((size_t)w->msgs_cap * sizeof(*w->msgs));
@@ -217,6 +218,27 @@ static bool lost(struct sim_world *w, uint32_t from, uint32_t to) {
     return sim_rng_ratio(&w->rng_net, r.num, r.den);
 }
 
+/* TCP retransmission: a lost segment is sent again after an RTO that
+ * doubles each time (Linux: 200 ms minimum, 1 s for a SYN); after this many
+ * attempts the segment is given up (the kernel would reset the connection
+ * after minutes; Sentinel has closed it long before). */
+#define RETRIES_MAX 12
+
+static uint64_t rto_ms(enum sim_msg_kind kind, uint32_t tries) {
+    uint64_t base = kind == SIM_MSG_CONNECT ? 1000 : 200;
+    uint32_t shift = tries < 8 ? tries : 8;
+    return base << shift;
+}
+
+/* Schedules msg towards its end at `t` or later, keeping the direction FIFO. */
+static void schedule(struct sim_world *w, uint32_t m, uint64_t t) {
+    struct sim_msg *msg = &w->msgs[m];
+    struct sim_conn *c = &w->conns[msg->conn];
+    if (t < c->fifo_ms[msg->to_end]) { t = c->fifo_ms[msg->to_end]; }
+    c->fifo_ms[msg->to_end] = t;
+    sim_sched_push(&w->sched, t, SIM_EV_MSG, m, 0);
+}
+
 static void enqueue(struct sim_world *w,
                     uint32_t conn,
                     enum sim_end to_end,
@@ -228,8 +250,12 @@ static void enqueue(struct sim_world *w,
                     uint32_t to_proc) {
     struct sim_conn *c = &w->conns[conn];
     uint64_t t = w->now_ms + sim__net_latency_ms(w, from_proc, to_proc);
-    if (t < c->fifo_ms[to_end]) { t = c->fifo_ms[to_end]; }
-    c->fifo_ms[to_end] = t;
+    /* Loss delays a segment by retransmissions; TCP never loses it silently. */
+    uint32_t tries = 0;
+    while (lost(w, from_proc, to_proc)) {
+        if (tries == RETRIES_MAX) { return; }
+        t += rto_ms(kind, tries++);
+    }
     uint32_t m = msg_alloc(w, payload, len);
     struct sim_msg *msg = &w->msgs[m];
     msg->kind = kind;
@@ -237,7 +263,8 @@ static void enqueue(struct sim_world *w,
     msg->conn = conn;
     msg->conn_gen = c->gen;
     msg->cmd = cmd;
-    sim_sched_push(&w->sched, t, SIM_EV_MSG, m, 0);
+    msg->tries = tries;
+    schedule(w, m, t);
 }
 
 uint32_t sim__net_connect(struct sim_world *w,
@@ -266,7 +293,7 @@ uint32_t sim__net_connect(struct sim_world *w,
         /* Nobody listens on that port: the peer's kernel refuses the SYN, and
          * the error comes back one latency later. */
         enqueue(w, conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, NULL, 0, from_proc, to_proc);
-    } else if (!lost(w, from_proc, to_proc)) {
+    } else {
         enqueue(w, conn, SIM_END_SERVER, SIM_MSG_CONNECT, 0, NULL, 0, from_proc, to_proc);
     }
     return conn;
@@ -285,7 +312,6 @@ void sim__net_send(struct sim_world *w,
     enum sim_end to_end = from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT;
     uint32_t from = c->proc[from_end], to = c->proc[to_end];
     if (to == SIM_NONE) { return; } /* the connect is being refused */
-    if (lost(w, from, to)) { return; }
     enqueue(w, conn, to_end, kind, cmd, payload, len, from, to);
 }
 
@@ -317,6 +343,7 @@ void sim__net_proc_down(struct sim_world *w, uint32_t proc) {
         m = next;
     }
     p->inbox_head = p->inbox_tail = SIM_NONE;
+    p->inbox_len = 0;
 }
 
 /* ---------------------------------------------------------------- delivery */
@@ -381,7 +408,14 @@ void sim__net_deliver(struct sim_world *w, uint32_t m) {
     const struct sim_conn *c = &w->conns[msg->conn];
     enum sim_end from_end = msg->to_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT;
     if (sim__net_blocked(w, c->proc[from_end], to)) {
-        sim__msg_free(w, m);
+        /* Across a partition the segment is retransmitted until it gets
+         * through (after a heal) or its connection is gone. */
+        if (msg->tries == RETRIES_MAX) {
+            sim__msg_free(w, m);
+            return;
+        }
+        uint64_t t = w->now_ms + rto_ms(msg->kind, msg->tries++);
+        schedule(w, m, t);
         return;
     }
     struct sim_proc *p = &w->procs[to];
@@ -399,6 +433,14 @@ void sim__net_deliver(struct sim_world *w, uint32_t m) {
         return;
     }
     if (p->paused) {
+        /* A stopped process's socket buffers fill up: past that, what keeps
+         * coming is lost (a real sender would block; the links are reset by
+         * inactivity long before this matters to Sentinel). */
+        if (p->inbox_len >= SIM_INBOX_MAX) {
+            sim__msg_free(w, m);
+            return;
+        }
+        p->inbox_len++;
         msg->next = SIM_NONE;
         if (p->inbox_tail == SIM_NONE) {
             p->inbox_head = m;
@@ -418,6 +460,7 @@ void sim__net_resume(struct sim_world *w, uint32_t proc) {
     while (p->inbox_head != SIM_NONE && p->up && !p->paused) {
         uint32_t m = p->inbox_head;
         p->inbox_head = w->msgs[m].next;
+        p->inbox_len--;
         if (p->inbox_head == SIM_NONE) { p->inbox_tail = SIM_NONE; }
         if (destination(w, &w->msgs[m]) != proc) {
             sim__msg_free(w, m);

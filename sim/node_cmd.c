@@ -450,9 +450,11 @@ static void send_reply(struct sim_world *w,
     sim__net_send(w, conn, SIM_END_SERVER, SIM_MSG_REPLY, cmd, w->scratch, len);
 }
 
-static void queue_multi(struct sim_world *w, uint32_t conn, uint32_t msg) {
+/* Queues a command inside MULTI; false when the queue is full (our bound:
+ * Sentinel's transaction has 5 commands, Redis itself has none). */
+static bool queue_multi(struct sim_world *w, uint32_t conn, uint32_t msg) {
     struct sim_conn *c = &w->conns[conn];
-    SIM_ASSERT(c->multi_len < EXEC_MAX); /* Sentinel's transaction has 5 commands */
+    if (c->multi_len >= EXEC_MAX) { return false; }
     uint32_t copy = sim__msg_clone(w, msg);
     if (c->multi_tail == SIM_NONE) {
         c->multi_head = copy;
@@ -461,6 +463,7 @@ static void queue_multi(struct sim_world *w, uint32_t conn, uint32_t msg) {
     }
     c->multi_tail = copy;
     c->multi_len++;
+    return true;
 }
 
 /* EXEC: runs the queued commands; returns false if the node stopped. */
@@ -529,8 +532,12 @@ void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t 
             return;
         }
     } else if (c->in_multi && !is(argv[0], "discard")) {
-        queue_multi(w, conn, msg);
-        res_status(&res, CORE_REPLY_STATUS, "QUEUED");
+        if (queue_multi(w, conn, msg)) {
+            res_status(&res, CORE_REPLY_STATUS, "QUEUED");
+        } else {
+            res_status(&res, CORE_REPLY_ERROR, "ERR sentsim: more than %d commands in MULTI",
+                       EXEC_MAX);
+        }
     } else if (is(argv[0], "discard")) {
         res_status(&res, c->in_multi ? CORE_REPLY_STATUS : CORE_REPLY_ERROR,
                    c->in_multi ? "OK" : "ERR DISCARD without MULTI");

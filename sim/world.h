@@ -34,6 +34,7 @@
 #define SIM_ARGV_MAX       64   /* words of one command */
 #define SIM_PENDING_MAX    64   /* commands a sentinel server still owes replies for, per conn */
 #define SIM_PARTITIONS_MAX 32
+#define SIM_INBOX_MAX      2048 /* messages held for a paused process (its socket buffers) */
 
 /* ---------------------------------------------------------------- events */
 
@@ -67,6 +68,7 @@ struct sim_proc {
     uint32_t conns;      /* head of the list of connection ends here */
     uint32_t inbox_head; /* messages held while paused, in arrival order */
     uint32_t inbox_tail;
+    uint32_t inbox_len;
 };
 
 /* ---------------------------------------------------------------- network */
@@ -108,6 +110,7 @@ enum sim_msg_kind {
 struct sim_msg {
     enum sim_msg_kind kind;
     enum sim_end to_end;
+    uint32_t tries; /* transmissions lost so far (RTO backoff) */
     uint32_t conn;
     uint32_t conn_gen;
     uint32_t next;  /* free list, inbox or MULTI queue */
