@@ -164,7 +164,9 @@ static void sub_is_master_down(struct ctx *c) {
     uint32_t found = CORE__NONE;
     for (uint32_t k = 0; k < s->nmasters && found == CORE__NONE; k++) {
         struct core__inst *mi = core__minst(s, &s->masters[s->order[k]]);
-        if (mi->addr.port == port && strcmp(mi->addr.ip, c->argv[2]) == 0) { found = s->order[k]; }
+        if (mi->addr.port == port && core__strcasecmp(mi->addr.ip, c->argv[2]) == 0) {
+            found = s->order[k];
+        }
     }
     bool down = !s->tilt && found != CORE__NONE &&
                 (core__minst(s, &s->masters[found])->flags & CORE__F_S_DOWN);

@@ -182,6 +182,127 @@ static void cmd_client(struct core_sentinel *s, const struct core_input *in) {
     }
 }
 
+/* Sentinel mode's command table of 7.0.15 (COMMAND COUNT 15, LIST 72). */
+static const char *const command_names[] = {
+    "acl",
+    "acl|cat",
+    "acl|deluser",
+    "acl|dryrun",
+    "acl|genpass",
+    "acl|getuser",
+    "acl|help",
+    "acl|list",
+    "acl|load",
+    "acl|log",
+    "acl|save",
+    "acl|setuser",
+    "acl|users",
+    "acl|whoami",
+    "auth",
+    "client",
+    "client|caching",
+    "client|getname",
+    "client|getredir",
+    "client|help",
+    "client|id",
+    "client|info",
+    "client|kill",
+    "client|list",
+    "client|no-evict",
+    "client|pause",
+    "client|reply",
+    "client|setname",
+    "client|tracking",
+    "client|trackinginfo",
+    "client|unblock",
+    "client|unpause",
+    "command",
+    "command|count",
+    "command|docs",
+    "command|getkeys",
+    "command|getkeysandflags",
+    "command|help",
+    "command|info",
+    "command|list",
+    "hello",
+    "info",
+    "ping",
+    "psubscribe",
+    "publish",
+    "punsubscribe",
+    "role",
+    "sentinel",
+    "sentinel|ckquorum",
+    "sentinel|config",
+    "sentinel|debug",
+    "sentinel|failover",
+    "sentinel|flushconfig",
+    "sentinel|get-master-addr-by-name",
+    "sentinel|help",
+    "sentinel|info-cache",
+    "sentinel|is-master-down-by-addr",
+    "sentinel|master",
+    "sentinel|masters",
+    "sentinel|monitor",
+    "sentinel|myid",
+    "sentinel|pending-scripts",
+    "sentinel|remove",
+    "sentinel|replicas",
+    "sentinel|reset",
+    "sentinel|sentinels",
+    "sentinel|set",
+    "sentinel|simulate-failure",
+    "sentinel|slaves",
+    "shutdown",
+    "subscribe",
+    "unsubscribe",
+};
+
+/* COMMAND COUNT and COMMAND LIST; the rest of COMMAND is not modelled. */
+static void cmd_command(struct core_sentinel *s, const struct core_input *in) {
+    size_t n = sizeof(command_names) / sizeof(command_names[0]);
+    CORE_ASSERT(n == 72);
+    CORE_ASSERT(in->argc >= 1);
+    struct core_reply *r = core__r_new(s, 1);
+    if (in->argc == 2 && !strcasecmp(in->argv[1], "count")) {
+        core__r_int(r, 15);
+    } else if (in->argc == 2 && !strcasecmp(in->argv[1], "list")) {
+        struct core_reply *e = core__r_array(s, r, n);
+        for (size_t k = 0; k < n; k++) {
+            core__r_bulkz(s, &e[k], command_names[k]);
+        }
+    } else {
+        core__r_error(s, r, "ERR unknown subcommand '%.128s'. Try COMMAND HELP.",
+                      in->argc > 1 ? in->argv[1] : "");
+    }
+    core__out_reply(s, in->client, r);
+}
+
+/* HELLO [2]: the seam speaks RESP2 only, so protocol 3 is refused. */
+static void cmd_hello(struct core_sentinel *s, const struct core_input *in) {
+    CORE_ASSERT(in->argc >= 1);
+    CORE_ASSERT(in->argv_len != NULL);
+    struct core_reply *r = core__r_new(s, 1);
+    if (in->argc >= 2 && strcmp(in->argv[1], "2") != 0) {
+        core__r_error(s, r, "NOPROTO sorry, this protocol version is not supported.");
+        core__out_reply(s, in->client, r);
+        return;
+    }
+    struct core__rmap mp;
+    core__rmap_init(s, &mp, r, 7);
+    core__rmap_str(s, &mp, "server", "redis");
+    core__rmap_str(s, &mp, "version", CORE_VERSION);
+    core__rmap_int(s, &mp, "proto", 2);
+    core__rmap_int(s, &mp, "id", (int64_t)in->client);
+    core__rmap_str(s, &mp, "mode", "sentinel");
+    core__rmap_str(s, &mp, "role", "master");
+    struct core_reply *mods = &mp.els[r->elements_len + 1];
+    core__r_bulkz(s, &mp.els[r->elements_len], "modules");
+    core__r_array(s, mods, 0);
+    r->elements_len += 2;
+    core__out_reply(s, in->client, r);
+}
+
 static bool name_is(const struct core_input *in, const char *name) {
     CORE_ASSERT(in->argc >= 1);
     size_t n = strlen(name);
@@ -249,6 +370,10 @@ static void dispatch(struct core_sentinel *s, const struct core_input *in) {
         cmd_auth(s, in);
     } else if (name_is(in, "client")) {
         cmd_client(s, in);
+    } else if (name_is(in, "command")) {
+        cmd_command(s, in);
+    } else if (name_is(in, "hello")) {
+        cmd_hello(s, in);
     } else {
         unknown_command(s, in);
     }

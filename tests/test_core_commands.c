@@ -197,7 +197,8 @@ static void test_commands_noquorum(void **state) {
 }
 
 static void test_commands_generic_errors(void **state) {
-    /* Goal: arity, unknown subcommand and unknown command texts of 7.0. */
+    /* Goal: arity, unknown subcommand and unknown command texts of 7.0, and
+     * the sentinel-mode command table sizes acceptance test 00 checks. */
     struct fixture *f = *state;
     expect_error(f, "ERR wrong number of arguments for 'sentinel|set' command",
                  run(f, "SENTINEL", "SET", "mymaster", "quorum", NULL));
@@ -209,6 +210,16 @@ static void test_commands_generic_errors(void **state) {
                  run(f, "GET", "k", NULL));
     expect_error(f, "ERR wrong number of arguments for 'sentinel' command",
                  run(f, "SENTINEL", NULL));
+    struct core_reply *r = run(f, "COMMAND", "COUNT", NULL);
+    assert_int_equal(r->integer, 15);
+    cw_reply_free(r);
+    r = run(f, "COMMAND", "LIST", NULL);
+    assert_int_equal(r->elements_len, 72);
+    cw_reply_free(r);
+    r = run(f, "HELLO", "2", NULL);
+    assert_string_equal(field(r, "mode"), "sentinel");
+    assert_string_equal(field(r, "version"), "7.0.15");
+    cw_reply_free(r);
 }
 
 static void test_commands_set(void **state) {
