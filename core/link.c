@@ -334,9 +334,12 @@ void core__on_reply(struct core_sentinel *s, const struct core_input *in) {
         on_subscribe_reply(s, l, link, reply);
         return;
     }
+    /* The reply of a record released while its (shared) link lives on still
+     * counts: upstream redirects such callbacks to the discarding one, which
+     * decrements the link's pending commands. */
+    l->pending_commands--;
     uint32_t inst = reply_target(s, slot, in->cmd);
     if (inst == CORE__NONE) { return; }
-    l->pending_commands--;
     switch (kind) {
     case CORE__CK_DISCARD:
         break;
