@@ -2,12 +2,12 @@
  *
  * Method: a generated schedule ends by healing the network and resuming and
  * restarting every process, then leaves the convergence bound
- * (chaos_bound.c) plus a stable window. If the run reached that window and
- * a quorum and a majority of the sentinels are up, every monitored master
- * must have converged: all live sentinels report the same node, that node
- * is up and a master, and every other live node of the group replicates
- * from it, directly or through a chain of replicas (Sentinel leaves chains
- * alone, spec §19 item 12). Lost acknowledged writes are reported with what
+ * (chaos_bound.c) plus a stable window. If the run reached that window
+ * with every data node and a quorum and a majority of the sentinels up,
+ * every monitored master must have converged: all live sentinels report the
+ * same node, that node is up and a master, and every other node of the
+ * group replicates from it, directly or through a chain of replicas
+ * (Sentinel leaves chains alone, spec §19 item 12). Lost acknowledged writes are reported with what
  * discarded them; they are known Sentinel behaviour (asynchronous
  * replication, spec §19 item 21), with or without min-replicas-to-write.
  *
@@ -72,12 +72,18 @@ static void judge_group(struct sim_chaos_check *c, const struct rep_run *run, ui
     }
 }
 
-/* A quorum and a majority of the sentinels are up for group g. */
+/* Liveness applies once the faults are healed: every data node of group g
+ * is up (running, not paused) and a quorum and a majority of the sentinels
+ * are up. A schedule that leaves a node down (a shrunk one may) is not
+ * judged: "no replica to promote" is not a liveness failure. */
 static bool electable(const struct rep_run *run, uint32_t g) {
     const struct scn *s = run->scn;
     uint32_t up = 0;
     for (uint32_t i = 0; i < s->sentinels_len; i++) {
         up += run->sentinels[i].up ? 1u : 0u;
+    }
+    for (uint32_t n = 0; n < s->nodes_len; n++) {
+        if (s->nodes[n].group == g && !run->nodes[n].up) { return false; }
     }
     return up >= s->groups[g].settings.quorum && up >= s->sentinels_len / 2 + 1;
 }
