@@ -7,9 +7,10 @@
  * every monitored master must have converged: all live sentinels report the
  * same node, that node is up and a master, and every other node of the
  * group replicates from it, directly or through a chain of replicas
- * (Sentinel leaves chains alone, spec §19 item 12). Lost acknowledged writes are reported with what
- * discarded them; they are known Sentinel behaviour (asynchronous
- * replication, spec §19 item 21), with or without min-replicas-to-write.
+ * (Sentinel leaves chains alone, spec §19 item 12). Lost acknowledged
+ * writes are reported with what discarded them; they are known Sentinel
+ * behaviour (asynchronous replication, spec §19 item 21), with or without
+ * min-replicas-to-write.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */

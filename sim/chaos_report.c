@@ -35,7 +35,12 @@ static const struct sim_chaos_violation *first_of(const struct sim_chaos_report 
         for (uint32_t k = 0; k < x->violations_len; k++) {
             if ((uint32_t)x->violations[k].inv == inv && (uint32_t)x->violations[k].cls == cls) {
                 *seed = x->seed;
-                *repro = r->repro != NULL ? r->repro[i] : "";
+                /* A seed's reproducer is for one invariant (named in its file name). */
+                *repro =
+                    r->repro != NULL &&
+                            strstr(r->repro[i], sim_chaos_inv_name((enum sim_chaos_inv)inv)) != NULL
+                        ? r->repro[i]
+                        : "";
                 return &x->violations[k];
             }
         }
