@@ -170,6 +170,41 @@ static void test_chaos_gen_fixed_small_shape(void **state) {
     }
 }
 
+/* Goal: the convergence bound follows its documented formula (chaos_bound.c).
+ * Method: one group with down-after 2 s and failover-timeout 5 s, default
+ * timers: 6 + 25 + 2 * 17 + 5 + 5 + 28 = 103 s; a clock jump adds tilt-period
+ * plus tilt-trigger (32 s); a SENTINEL SET raising failover-timeout to 8 s
+ * makes it 6 + 25 + 2 * 26 + 8 + 8 + 28 = 127 s. */
+static void test_chaos_gen_bound_formula(void **state) {
+    (void)state;
+    struct scn_group grp;
+    memset(&grp, 0, sizeof(grp));
+    snprintf(grp.name, sizeof(grp.name), "mymaster");
+    grp.settings.quorum = 2;
+    grp.settings.down_after_ms = 2000;
+    grp.settings.failover_timeout_ms = 5000;
+    struct scn_step steps[2];
+    memset(steps, 0, sizeof(steps));
+    struct scn s;
+    memset(&s, 0, sizeof(s));
+    s.groups = &grp;
+    s.groups_len = 1;
+    s.steps = steps;
+    assert_int_equal(sim_chaos_bound_ms(&s), 103000);
+    steps[0].kind = SCN_STEP_CLOCK_JUMP;
+    steps[0].jump_ms = 5000;
+    s.steps_len = 1;
+    assert_int_equal(sim_chaos_bound_ms(&s), 135000);
+    steps[0].kind = SCN_STEP_SENTINEL;
+    steps[0].argc = 5;
+    snprintf(steps[0].argv[0], SCN_ARG_MAX, "SENTINEL");
+    snprintf(steps[0].argv[1], SCN_ARG_MAX, "SET");
+    snprintf(steps[0].argv[2], SCN_ARG_MAX, "mymaster");
+    snprintf(steps[0].argv[3], SCN_ARG_MAX, "failover-timeout");
+    snprintf(steps[0].argv[4], SCN_ARG_MAX, "8000");
+    assert_int_equal(sim_chaos_bound_ms(&s), 127000);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chaos_gen_same_seed_identical),
@@ -177,6 +212,7 @@ int main(void) {
         cmocka_unit_test(test_chaos_gen_yaml_round_trip),
         cmocka_unit_test(test_chaos_gen_salt_changes_schedule),
         cmocka_unit_test(test_chaos_gen_fixed_small_shape),
+        cmocka_unit_test(test_chaos_gen_bound_formula),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
