@@ -244,6 +244,26 @@ static void test_failover_crash_after_election(void **state) {
     cw_free(w);
 }
 
+static void test_failover_crash_after_promotion(void **state) {
+    /* Goal: crash-after-promotion stops the leader right after
+     * +promoted-slave, after the new config was persisted (§9.5 step 5). */
+    (void)state;
+    struct cw *w = solo(1);
+    const char *sim[] = {"SENTINEL", "SIMULATE-FAILURE", "crash-after-promotion"};
+    cw_reply_free(cw_command(w, 0, 3, sim));
+    const char *argv[] = {"SENTINEL", "FAILOVER", "mymaster"};
+    cw_reply_free(cw_command(w, 0, 3, argv));
+    cw_run(w, cw_now(w) + 3000);
+    int pr = cw_find(w, 0, 0, "+promoted-slave", "slave 10.0.1.2:6379");
+    assert_true(pr >= 0);
+    assert_true(cw_find(w, pr, 0, "", "Sentinel CRASH because of SENTINEL simulate-failure") > pr);
+    assert_int_equal(cw_find(w, pr, 0, "+failover-state-reconf-slaves", NULL), -1);
+    assert_non_null(strstr(cw_persisted(w, 0), "sentinel monitor mymaster 10.0.1.2 6379 1"));
+    assert_non_null(strstr(cw_persisted(w, 0), "sentinel config-epoch mymaster 1"));
+    assert_false(cw_sentinel_alive(w, 0));
+    cw_free(w);
+}
+
 int main(void) {
     core_test_install_handler();
     const struct CMUnitTest tests[] = {
@@ -253,6 +273,7 @@ int main(void) {
         cmocka_unit_test(test_failover_abort_promoted_disconnected),
         cmocka_unit_test(test_failover_manual_and_inprog),
         cmocka_unit_test(test_failover_crash_after_election),
+        cmocka_unit_test(test_failover_crash_after_promotion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
