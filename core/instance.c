@@ -114,8 +114,13 @@ static int check_addr(struct core_sentinel *s, const char *ip, int64_t port, con
 static uint32_t new_inst(
     struct core_sentinel *s, uint32_t flags, uint32_t mslot, const char *ip, int64_t port) {
     uint32_t i;
-    for (i = 0; i < s->insts_max && s->insts[i].in_use; i++) {}
+    /* Next fit, so that loading a large config stays linear. */
+    for (i = s->inst_cursor; i < s->insts_max && s->insts[i].in_use; i++) {}
+    if (i == s->insts_max) {
+        for (i = 0; i < s->insts_max && s->insts[i].in_use; i++) {}
+    }
     CORE_ASSERT(i < s->insts_max);
+    s->inst_cursor = i + 1 < s->insts_max ? i + 1 : 0;
     CORE_ASSERT(mslot < s->lim.masters_max);
     struct core__inst *ri = &s->insts[i];
     memset(ri, 0, sizeof(*ri));

@@ -234,8 +234,10 @@ struct core_sentinel {
     uint32_t nmasters;
     struct core__inst *insts;
     uint32_t insts_max;
+    uint32_t inst_cursor; /* next-fit start for new records */
     struct core__link *links;
     uint32_t links_max;
+    uint32_t link_cursor; /* next-fit start for new links */
     struct core__conn *conns;
     uint32_t conn_slot_bits;
     uint32_t conn_cursor; /* next-fit start, spreads slot reuse */

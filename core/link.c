@@ -20,8 +20,12 @@
 
 uint32_t core__link_new(struct core_sentinel *s) {
     uint32_t i;
-    for (i = 0; i < s->links_max && s->links[i].in_use; i++) {}
+    for (i = s->link_cursor; i < s->links_max && s->links[i].in_use; i++) {}
+    if (i == s->links_max) {
+        for (i = 0; i < s->links_max && s->links[i].in_use; i++) {}
+    }
     CORE_ASSERT(i < s->links_max);
+    s->link_cursor = i + 1 < s->links_max ? i + 1 : 0;
     struct core__link *l = &s->links[i];
     memset(l, 0, sizeof(*l));
     l->in_use = true;
