@@ -199,6 +199,23 @@ void sim__timeline_timeout(struct sim_world *w, uint32_t step, uint64_t serial) 
 
 /* ---------------------------------------------------------------- actions */
 
+/* SIGTERM, as real mode sends it: a paused process is continued first;
+ * a sentinel shuts down through its core (SHUTDOWN), a node logs as Redis. */
+static void shutdown_proc(struct sim_world *w, uint32_t p) {
+    struct sim_proc *pr = &w->procs[p];
+    pr->paused = false;
+    if (pr->kind == SIM_PROC_NODE) {
+        sim__node_log(w, pr->index, REP_LEVEL_WARNING, "Received SIGTERM scheduling shutdown...");
+        sim__node_log(w, pr->index, REP_LEVEL_WARNING, "User requested shutdown...");
+        sim__node_log(w, pr->index, REP_LEVEL_WARNING, "Redis is now ready to exit, bye bye...");
+        sim__node_stop(w, pr->index);
+        return;
+    }
+    const char *argv[] = {"SHUTDOWN"};
+    sim__sentinel_harness(w, pr->index, 1, argv);
+    if (pr->up) { sim__sentinel_stop(w, pr->index, false); }
+}
+
 static void each_target(struct sim_world *w, const struct scn_step *st, const char *verb) {
     char names[REP_TEXT_MAX / 2];
     set_names(w, &st->targets, names, sizeof(names));
@@ -209,19 +226,16 @@ static void each_target(struct sim_world *w, const struct scn_step *st, const ch
         bool node = pr->kind == SIM_PROC_NODE;
         switch (st->kind) {
         case SCN_STEP_KILL:
-        case SCN_STEP_SHUTDOWN:
             if (!pr->up) { break; }
             if (node) {
-                if (st->kind == SCN_STEP_SHUTDOWN) {
-                    const char *argv[] = {"SHUTDOWN"};
-                    char reply[64];
-                    sim__node_harness(w, pr->index, 1, argv, reply, sizeof(reply));
-                } else {
-                    sim__node_stop(w, pr->index);
-                }
+                sim__node_stop(w, pr->index);
             } else {
-                sim__sentinel_stop(w, pr->index, st->kind == SCN_STEP_KILL);
+                sim__sentinel_stop(w, pr->index, true);
             }
+            break;
+        case SCN_STEP_SHUTDOWN:
+            if (!pr->up) { break; }
+            shutdown_proc(w, p);
             break;
         case SCN_STEP_RESTART:
             if (pr->up) { break; }
