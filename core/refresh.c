@@ -57,7 +57,7 @@ static void discover_replicas(struct core_sentinel *s,
                               uint32_t n) {
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(ri->flags & CORE__F_MASTER);
-    CORE_ASSERT(n <= CORE_REPLY_ELEMENTS_MAX * 16u);
+    CORE_ASSERT(n <= s->lim.replicas_max);
     for (uint32_t k = 0; k < n; k++) {
         if (core__replica_lookup(s, ri->master, reps[k].ip, reps[k].port) != CORE__NONE) {
             continue;
@@ -191,12 +191,12 @@ static void reconf_progress(struct core_sentinel *s, uint32_t inst) {
 void core__on_info_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r) {
     CORE_ASSERT(r != NULL);
     struct core__info info;
-    struct core__info_replica reps[CORE_REPLY_ELEMENTS_MAX];
     CORE_ASSERT(core__inst(s, inst)->flags & (CORE__F_MASTER | CORE__F_SLAVE));
     if (r->type != CORE_REPLY_BULK || r->str == NULL) { return; }
-    if (core__info_parse(r->str, r->len, &info, reps, CORE_REPLY_ELEMENTS_MAX) != CORE_OK) {
-        return;
-    }
+    /* Room for every replica this master may have; more lines are ignored. */
+    uint32_t cap = s->lim.replicas_max;
+    struct core__info_replica *reps = core__arena_alloc(s, cap * sizeof(*reps));
+    if (core__info_parse(r->str, r->len, &info, reps, cap) != CORE_OK) { return; }
     cache_info(s, inst, r->str, r->len);
     uint32_t role = monitoring_half(s, inst, &info, reps);
     if (s->tilt) { return; }
