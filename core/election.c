@@ -73,6 +73,25 @@ void core__on_ask_reply(struct core_sentinel *s, uint32_t inst, const struct cor
     ri->leader_epoch = (uint64_t)e[2].integer;
 }
 
+#ifndef CORE_PLANTED_BUG
+#define CORE_PLANTED_BUG 0
+#endif
+
+/* At most one vote per epoch (spec §8.2). The V=coretest build plants the
+ * classic bug of granting a second, different vote in the same epoch, so
+ * that the chaos explorer has something to find (tests/chaos_planted.sh). */
+static bool may_vote(const struct core_sentinel *s,
+                     const struct core__master *m,
+                     uint64_t req_epoch,
+                     const char *req_runid) {
+    CORE_ASSERT(req_runid != NULL);
+    CORE_ASSERT(m->in_use);
+    if (s->current_epoch > req_epoch) { return false; }
+    if (m->leader_epoch < req_epoch) { return true; }
+    return CORE_PLANTED_BUG && m->leader_epoch == req_epoch && m->leader[0] != '\0' &&
+           strcmp(m->leader, req_runid) != 0;
+}
+
 /* Mirrors sentinelVoteLeader() (spec §8.2). Returns our current vote ("" if
  * none) and its epoch. */
 const char *core__vote_leader(struct core_sentinel *s,
@@ -89,7 +108,7 @@ const char *core__vote_leader(struct core_sentinel *s,
         core__event(s, CORE_LEVEL_WARNING, "+new-epoch", m->inst, "%llu",
                     (unsigned long long)s->current_epoch);
     }
-    if (m->leader_epoch < req_epoch && s->current_epoch <= req_epoch) {
+    if (may_vote(s, m, req_epoch, req_runid)) {
         snprintf(m->leader, sizeof(m->leader), "%.40s", req_runid);
         m->leader_epoch = s->current_epoch;
         core__flush_config(s);
