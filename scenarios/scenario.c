@@ -116,6 +116,45 @@ static void syntax_error(struct scn__ctx *c,
     scn__fail(c, pos, "invalid YAML (%s)", cap->msg);
 }
 
+/* ---------------------------------------------------------------- pre-checks */
+
+/* Length of the UTF-8 sequence at s (1..4), or 0 when it is malformed
+ * (overlong forms, surrogates and values above U+10FFFF included). */
+static size_t utf8_len(const unsigned char *s, size_t avail) {
+    if (s[0] < 0x80) { return 1; }
+    size_t n = s[0] >= 0xf0 ? 4 : (s[0] >= 0xe0 ? 3 : (s[0] >= 0xc2 ? 2 : 0));
+    if (n == 0 || s[0] > 0xf4 || n > avail) { return 0; }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) { return 0; }
+    }
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f)) {
+        return 0;
+    }
+    return n;
+}
+
+/* Refuses what libfyaml 0.7 must never see: malformed UTF-8 (its directive
+ * scanner loops forever on some, found by fuzzing) and YAML directives,
+ * which a scenario has no use for. Columns count characters, 1-based. */
+static int precheck(struct scn__ctx *c, const char *yaml, size_t len) {
+    struct scn_pos pos = {1, 1};
+    bool line_start = true;
+    for (size_t i = 0; i < len;) {
+        const unsigned char *u = (const unsigned char *)yaml + i;
+        if (line_start && u[0] == '%') {
+            return scn__fail(c, pos, "YAML directives ('%%YAML', '%%TAG') are not supported");
+        }
+        size_t n = utf8_len(u, len - i);
+        if (n == 0) { return scn__fail(c, pos, "invalid UTF-8 byte 0x%02x", u[0]); }
+        line_start = u[0] == '\n';
+        pos.line += line_start;
+        pos.col = line_start ? 1 : pos.col + (uint32_t)n;
+        i += n;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- small sections */
 
 static int load_seeds(struct scn__ctx *c, struct fy_node *n, struct scn_pos pos) {
@@ -478,7 +517,7 @@ int scn_load_string(
         scn__fail(&c, (struct scn_pos){0, 0}, "file is larger than %u bytes", SCN_FILE_MAX);
     } else if (memchr(yaml, '\0', len) != NULL) {
         scn__fail(&c, (struct scn_pos){0, 0}, "file contains a NUL byte; not a YAML text file");
-    } else {
+    } else if (precheck(&c, yaml, len) == 0) {
         rc = load_document(&c, len == 0 ? "" : yaml, len);
     }
     if (rc == 0 && out->name[0] == '\0') {
