@@ -119,11 +119,10 @@ int core__conf_put_word(struct core__buf *b, const char *s, size_t len);
  *   - On output every line ends in "\n" and runs of blank lines shrink to
  *     one, so a rewritten file ends with one blank line and rewriting is
  *     idempotent.
- * The result is appended to `out`. Uses about 110 KiB of stack. Returns:
- *   CORE_OK        done;
- *   CORE_E_CONFIG  a new line is a comment or cannot be split (a caller bug);
- *   CORE_E_LIMIT   more than CORE__CONF_LINES_MAX lines in either text, or
- *                  `out` overflowed (out->overflow is then set). */
+ * The result is appended to `out`. Uses about 210 KiB of stack (a table entry per old line).
+ * Returns: CORE_OK        done; CORE_E_CONFIG  a new line is a comment or cannot be split (a caller
+ * bug); CORE_E_LIMIT   more than CORE__CONF_LINES_MAX lines in either text, or `out` overflowed
+ * (out->overflow is then set). */
 int core__conf_rewrite(const char *old_text,
                        size_t old_len,
                        const char *new_lines,
