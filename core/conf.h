@@ -96,11 +96,12 @@ int core__conf_put_word(struct core__buf *b, const char *s, size_t len);
 
 /* Rewrites a config file (spec §16.3 "How") exactly as redis-sentinel
  * 7.0.15 does (checked against the real binary). `old_text` is the file as
- * it is; `new_lines` is the text Sentinel wants in it, one directive per line
- * ("sentinel myid ...\nsentinel monitor ...\n"), in the order of §16.3
- * "What"; empty new lines are skipped, the others are written as given. The key of a line is its
- * first word, or for a line of two or more words starting with `sentinel` the first two words,
- * compared ignoring ASCII case ("sentinel monitor").
+ * it is; `new_lines` is the text Sentinel wants in it, one directive per
+ * line ("sentinel myid ...\nsentinel monitor ...\n"), in the order of
+ * §16.3 "What"; empty new lines are skipped, the others are written as
+ * given. The key of a line is its first word, or for a line of two or more
+ * words starting with `sentinel` the first two words, compared ignoring
+ * ASCII case ("sentinel monitor").
  *   - The old file is split at every LF (so a final newline yields one last
  *     empty line) and each line is trimmed of spaces, tabs, CRs and LFs.
  *   - Each new line replaces, in place, the first old line with its key not
@@ -119,10 +120,12 @@ int core__conf_put_word(struct core__buf *b, const char *s, size_t len);
  *   - On output every line ends in "\n" and runs of blank lines shrink to
  *     one, so a rewritten file ends with one blank line and rewriting is
  *     idempotent.
- * The result is appended to `out`. Uses about 210 KiB of stack (a table entry per old line).
- * Returns: CORE_OK        done; CORE_E_CONFIG  a new line is a comment or cannot be split (a caller
- * bug); CORE_E_LIMIT   more than CORE__CONF_LINES_MAX lines in either text, or `out` overflowed
- * (out->overflow is then set). */
+ * The result is appended to `out`. Uses about 210 KiB of stack (one table
+ * entry per old line). Returns:
+ *   CORE_OK        done;
+ *   CORE_E_CONFIG  a new line is a comment or cannot be split (a caller bug);
+ *   CORE_E_LIMIT   more than CORE__CONF_LINES_MAX lines in either text, or
+ *                  `out` overflowed (out->overflow is then set). */
 int core__conf_rewrite(const char *old_text,
                        size_t old_len,
                        const char *new_lines,
