@@ -33,6 +33,11 @@ int scn__fail(struct scn__ctx *c, struct scn_pos pos, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(c->err->msg, sizeof c->err->msg, fmt, ap);
     va_end(ap);
+    /* Quoted file content may hold line breaks or control bytes; the error
+     * must stay one printable line. */
+    for (char *p = c->err->msg; *p != '\0'; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) { *p = '?'; }
+    }
     return -1;
 }
 
