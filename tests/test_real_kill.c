@@ -88,7 +88,7 @@ static int collect_ports(const char *root, uint16_t *ports) {
     while ((e = readdir(d)) != NULL && n < PORTS_MAX) {
         if (e->d_name[0] == '.') { continue; }
         for (int k = 0; k < 2; k++) {
-            char path[600], text[8192];
+            char path[1024], text[8192];
             snprintf(path, sizeof(path), "%s/%s/%s", root, e->d_name,
                      k ? "sentinel.conf" : "redis.conf");
             if (real__read_file(path, text, sizeof(text)) <= 0) { continue; }
