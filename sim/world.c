@@ -113,7 +113,18 @@ int sim__world_init(struct sim_world *w,
      * one per sentinel start. */
     w->limits = core_limits_default();
     w->limits.masters_max = scn->groups_len + 2;
-    w->limits.replicas_max = scn->nodes_len + 2;
+    /* Replica records per master: its group's nodes, with room for nodes a
+     * scenario re-points into the group (and for all of them in small runs). */
+    uint32_t group_max = 0;
+    for (uint32_t g = 0; g < scn->groups_len; g++) {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < scn->nodes_len; i++) {
+            n += scn->nodes[i].group == g;
+        }
+        if (n > group_max) { group_max = n; }
+    }
+    w->limits.replicas_max = 2 * group_max + 4;
+    bump(&w->limits.replicas_max, scn->nodes_len < 64 ? scn->nodes_len + 2 : 0);
     w->limits.sentinels_max = scn->sentinels_len + 2;
     w->limits.conns_max =
         2 * (w->limits.masters_max * (w->limits.replicas_max + 1) + w->limits.sentinels_max) + 64;
