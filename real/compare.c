@@ -36,14 +36,18 @@ static uint64_t seed_of(const struct scn *s, uint32_t k) {
     return k < s->seeds_len ? s->seeds[k] : (uint64_t)(k - s->seeds_len + 1);
 }
 
-/* Diffs real against one sim seed, writing the diff file; returns the difference count or -1. */
-static long diff_one(
-    const struct scn *s, const struct rep_run *real, uint64_t seed, char *path, size_t pathlen) {
+/* Runs sim with `seed` into *sim and diffs real against it, writing the diff
+ * file; returns the difference count, or -1 (then *sim is already freed). */
+static long diff_one(const struct scn *s,
+                     const struct rep_run *real,
+                     uint64_t seed,
+                     struct rep_run *sim,
+                     char *path,
+                     size_t pathlen) {
     struct sim_options so;
     sim_options_default(&so);
-    struct rep_run sim;
-    if (sim_run(s, seed, &so, &sim) != SIM_OK) {
-        rep_run_free(&sim);
+    if (sim_run(s, seed, &so, sim) != SIM_OK) {
+        rep_run_free(sim);
         return -1;
     }
     snprintf(path, pathlen, "%s/compare-%s-seed%llu.diff", REP_OUT_DIR, s->name,
@@ -53,13 +57,51 @@ static long diff_one(
     rep_diff_opts_default(&dopt);
     struct rep_diff_result *res = calloc(1, sizeof(*res));
     long n = -1;
-    if (res != NULL && rep_diff_runs(&sim, real, &dopt, res, f) >= 0) {
+    if (res != NULL && rep_diff_runs(sim, real, &dopt, res, f) >= 0) {
         n = (long)(res->order + res->presence + res->timing);
     }
     free(res);
     if (f != NULL) { fclose(f); }
-    rep_run_free(&sim);
+    if (n < 0) { rep_run_free(sim); }
     return n;
+}
+
+/* reports/out/compare-<name>/: summary, JUnit and the side-by-side HTML timeline. */
+static void write_reports(const struct scn *s,
+                          const struct rep_run *real,
+                          const struct rep_run *sim,
+                          uint64_t seed,
+                          long diffs,
+                          const struct real_timing *t) {
+    static struct rep_case cases[2];
+    static struct rep_verdict rv, sv;
+    char dir[256], extra[96];
+    rep_expect_check(real, &rv);
+    memset(cases, 0, sizeof(cases));
+    cases[0].kind = real->mode == REP_MODE_REAL_CORE ? "real-core" : "real-redis";
+    cases[0].scenario = s->name;
+    cases[0].path = s->path;
+    cases[0].virtual_ms = real->end_t_ms;
+    cases[0].wall_ms = t->total_ms;
+    cases[0].verdict = rv;
+    cases[0].run = real;
+    size_t n = 1;
+    if (sim != NULL) {
+        rep_expect_check(sim, &sv);
+        snprintf(extra, sizeof(extra), "%ld difference(s) from the real run", diffs);
+        cases[1].kind = "compare";
+        cases[1].scenario = s->name;
+        cases[1].path = s->path;
+        cases[1].seed = seed;
+        cases[1].virtual_ms = sim->end_t_ms;
+        cases[1].verdict = sv;
+        cases[1].extra = diffs > 0 ? extra : NULL;
+        cases[1].run = sim;
+        cases[1].real = real;
+        n = 2;
+    }
+    snprintf(dir, sizeof(dir), "%s/compare-%s", REP_OUT_DIR, s->name);
+    if (rep_write_all(dir, cases, n) == 0) { printf("reports: %s/\n", dir); }
 }
 
 int real_cmd_compare(int argc, char **argv) {
@@ -104,20 +146,28 @@ int real_cmd_compare(int argc, char **argv) {
     real__print_timing(stdout, s.name, &timing);
     long best = -1;
     uint64_t best_seed = 0;
+    struct rep_run best_sim, sim;
     for (long k = 0; k < runs && !real_interrupted(); k++) {
         char file[512];
         uint64_t seed = seed_of(&s, (uint32_t)k);
-        long n = diff_one(&s, &real, seed, file, sizeof(file));
+        long n = diff_one(&s, &real, seed, &sim, file, sizeof(file));
         if (n < 0) {
             printf("seed %llu: sim run failed\n", (unsigned long long)seed);
             continue;
         }
         printf("seed %llu: %ld difference(s) (%s)\n", (unsigned long long)seed, n, file);
-        if (best < 0 || n < best) {
-            best = n;
-            best_seed = seed;
+        if (best >= 0 && n >= best) {
+            rep_run_free(&sim);
+            continue;
         }
+        /* Keep the closest simulated run for the side-by-side report. */
+        if (best >= 0) { rep_run_free(&best_sim); }
+        best_sim = sim;
+        best = n;
+        best_seed = seed;
     }
+    write_reports(&s, &real, best >= 0 ? &best_sim : NULL, best_seed, best, &timing);
+    if (best >= 0) { rep_run_free(&best_sim); }
     rep_run_free(&real);
     scn_free(&s);
     if (best == 0) {
