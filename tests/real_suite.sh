@@ -9,7 +9,7 @@
 # ports, temp root and namespaces, so they never collide. Prints each
 # verdict line and the time split, then "N passed, N failed".
 #
-# Usage: sh tests/real_suite.sh [SENTSIM]   (JOBS=, MISSIONS= override)
+# Usage: sh tests/real_suite.sh [SENTSIM]   (JOBS=, MISSIONS=, MODES="redis core" override)
 #
 # SPDX-License-Identifier: BSD-3-Clause
 set -u
@@ -35,7 +35,9 @@ if [ -z "$files" ]; then
 fi
 
 modes="redis"
-if "$SENTSIM" sentinel --version >/dev/null 2>&1; then
+if [ -n "${MODES:-}" ]; then
+    modes=$MODES
+elif "$SENTSIM" sentinel --version >/dev/null 2>&1; then
     modes="redis core"
 else
     echo "real_suite: ******************************************************************"
