@@ -46,7 +46,7 @@ enum sim_chaos_fault {
     SIM_CHAOS_F_CLOCK,         /* a sentinel's clock jumps (TILT when > tilt-trigger) */
     SIM_CHAOS_F_SENTINEL_KILL, /* a sentinel crashes, maybe restarts */
     SIM_CHAOS_F_MANUAL,        /* SENTINEL FAILOVER on one sentinel */
-    SIM_CHAOS_F_SET,           /* SENTINEL SET of quorum, down-after, failover-timeout, ... */
+    SIM_CHAOS_F_SET,           /* SENTINEL SET quorum, down-after, ...; or SENTINEL RESET */
     SIM_CHAOS_F_COUNT,
 };
 

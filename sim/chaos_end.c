@@ -34,6 +34,44 @@ static bool chains_to(const struct rep_run *run, uint32_t n, int32_t master) {
     return false;
 }
 
+static const char orphan_cite[] =
+    "spec §11.1 (RESET forgets replica records), §11.3, §11.4, §19 item 10: a master known "
+    "only as a replica record is never rediscovered";
+
+/* True if node n, now a master nobody follows, was known to the sentinels
+ * only as a replica record of group g (a replica selected for promotion, or
+ * the old master re-created as a replica at the switch, awaiting
+ * +convert-to-slave) when a SENTINEL RESET of the group dropped those
+ * records (§11.1). No master's INFO lists it any more, so no sentinel
+ * learns of it again (§11.4, §19 item 10). */
+static bool orphaned_by_reset(const struct rep_run *run, uint32_t g, uint32_t n) {
+    char pattern[REP_IP_MAX + 16] = "";
+    for (uint32_t i = 0; i < run->names_len; i++) {
+        const struct rep_name *nm = &run->names[i];
+        if (nm->proc.kind == SCN_PROC_NODE && nm->proc.index == n) {
+            snprintf(pattern, sizeof(pattern), "slave %s:%u ", nm->ip, nm->port);
+        }
+    }
+    char master[SCN_NAME_MAX + 16];
+    snprintf(master, sizeof(master), "master %s ", run->scn->groups[g].name);
+    /* Orphaned: a reset of the group came after the last time any sentinel
+     * (re)created the node's replica record. */
+    size_t known = 0, reset = 0;
+    for (size_t i = 0; i < run->log.len && pattern[0] != '\0'; i++) {
+        const struct rep_event *e = &run->log.events[i];
+        if (e->kind != REP_KIND_EVENT) { continue; }
+        if ((strcmp(e->type, "+selected-slave") == 0 || strcmp(e->type, "+slave") == 0) &&
+            strstr(e->text, pattern) == e->text) {
+            known = i + 1;
+        }
+        if (strcmp(e->type, "+reset-master") == 0 &&
+            strncmp(e->text, master, strlen(master)) == 0) {
+            reset = i + 1;
+        }
+    }
+    return known > 0 && reset > known;
+}
+
 static void judge_group(struct sim_chaos_check *c, const struct rep_run *run, uint32_t g) {
     const struct scn *s = run->scn;
     const char *gname = s->groups[g].name;
@@ -62,9 +100,11 @@ static void judge_group(struct sim_chaos_check *c, const struct rep_run *run, ui
         if (s->nodes[n].group != g || (int32_t)n == m || !run->nodes[n].up) { continue; }
         if (!chains_to(run, n, m)) {
             int32_t up = run->nodes[n].upstream;
-            sim_chaos__flag(c, SIM_CHAOS_INV_NO_CONVERGENCE, SIM_CHAOS_CLASS_NEW, run->end_t_ms,
-                            s->nodes[n].name, "", "%s: master is %s but %s %s", gname,
-                            s->nodes[m].name, s->nodes[n].name,
+            bool orphan = run->nodes[n].is_master && orphaned_by_reset(run, g, n);
+            sim_chaos__flag(c, SIM_CHAOS_INV_NO_CONVERGENCE,
+                            orphan ? SIM_CHAOS_CLASS_KNOWN : SIM_CHAOS_CLASS_NEW, run->end_t_ms,
+                            s->nodes[n].name, orphan ? orphan_cite : "",
+                            "%s: master is %s but %s %s", gname, s->nodes[m].name, s->nodes[n].name,
                             run->nodes[n].is_master ? "is a master too"
                             : up >= 0               ? "replicates from outside the master"
                                                     : "replicates from nobody");

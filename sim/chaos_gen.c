@@ -396,12 +396,19 @@ static void gen_set_command(struct gen *g, struct scn_step *st, uint32_t group) 
         v = (uint32_t)pick(g, 3) + 1;
         break;
     }
-    st->argc = 5;
     snprintf(st->argv[0], SCN_ARG_MAX, "SENTINEL");
-    snprintf(st->argv[1], SCN_ARG_MAX, "SET");
     snprintf(st->argv[2], SCN_ARG_MAX, "%s", s->groups[group].name);
-    snprintf(st->argv[3], SCN_ARG_MAX, "%s", opts[o]);
-    snprintf(st->argv[4], SCN_ARG_MAX, "%u", v);
+    if (chance(g, 1, 6)) {
+        /* SENTINEL RESET: forgets replicas and sentinels until rediscovered
+         * (the documented way to drop stale sentinels, spec §19 item 3). */
+        st->argc = 3;
+        snprintf(st->argv[1], SCN_ARG_MAX, "RESET");
+    } else {
+        st->argc = 5;
+        snprintf(st->argv[1], SCN_ARG_MAX, "SET");
+        snprintf(st->argv[3], SCN_ARG_MAX, "%s", opts[o]);
+        snprintf(st->argv[4], SCN_ARG_MAX, "%u", v);
+    }
     /* Most SETs go to every live sentinel, as an operator would do it. */
     for (uint32_t i = 0; i < s->sentinels_len; i++) {
         uint32_t k = s->nodes_len + i;
