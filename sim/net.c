@@ -62,10 +62,13 @@ static uint32_t take(uint32_t *free_head, uint32_t *used, uint32_t cap, const ui
 
 static uint32_t msg_alloc(struct sim_world *w, const uint8_t *payload, uint32_t len) {
     uint32_t head = w->msg_free;
+    bool fresh = head == SIM_NONE;
     uint32_t m = take(&w->msg_free, &w->msgs_used, w->msgs_cap,
                       head != SIM_NONE ? &w->msgs[head].next : NULL);
     struct sim_msg *msg = &w->msgs[m];
+    uint32_t gen = fresh ? 0 : msg->gen;
     memset(msg, 0, sizeof(*msg));
+    msg->gen = gen;
     msg->next = SIM_NONE;
     msg->len = len;
     msg->chunk = SIM_NONE;
@@ -93,6 +96,7 @@ void sim__msg_free(struct sim_world *w, uint32_t m) {
         c = next;
     }
     w->msgs[m].chunk = SIM_NONE;
+    w->msgs[m].gen++;
     w->msgs[m].next = w->msg_free;
     w->msg_free = m;
 }
@@ -160,11 +164,13 @@ static void end_unlink(struct sim_world *w, uint32_t conn, enum sim_end end) {
 static void conn_release(struct sim_world *w, uint32_t conn) {
     struct sim_conn *c = &w->conns[conn];
     SIM_ASSERT(!c->open[0] && !c->open[1]);
-    uint32_t m = c->multi_head;
-    while (m != SIM_NONE) {
-        uint32_t next = w->msgs[m].next;
-        sim__msg_free(w, m);
-        m = next;
+    uint32_t lists[3] = {c->multi_head, c->q_head[0], c->q_head[1]};
+    for (int l = 0; l < 3; l++) {
+        for (uint32_t m = lists[l]; m != SIM_NONE;) {
+            uint32_t next = w->msgs[m].next;
+            sim__msg_free(w, m);
+            m = next;
+        }
     }
     uint32_t gen = c->gen + 1;
     memset(c, 0, sizeof(*c));
@@ -207,6 +213,7 @@ uint64_t sim__net_latency_ms(struct sim_world *w, uint32_t from, uint32_t to) {
 }
 
 static bool lost(struct sim_world *w, uint32_t from, uint32_t to) {
+    if (from == SIM_NONE) { return false; } /* a kernel's refusal for a free port */
     struct scn_ratio r = w->procs[from].loss;
     if (to != SIM_NONE) {
         const struct scn_ratio *o = &w->procs[to].loss;
@@ -218,10 +225,13 @@ static bool lost(struct sim_world *w, uint32_t from, uint32_t to) {
     return sim_rng_ratio(&w->rng_net, r.num, r.den);
 }
 
-/* TCP retransmission: a lost segment is sent again after an RTO that
- * doubles each time (Linux: 200 ms minimum, 1 s for a SYN); after this many
- * attempts the segment is given up (the kernel would reset the connection
- * after minutes; Sentinel has closed it long before). */
+/* TCP retransmission: the oldest undelivered segment of a direction is sent
+ * again after an RTO that doubles each time (Linux: 200 ms minimum, 1 s for
+ * a SYN), whether it was lost or cut off by a partition; everything behind
+ * it waits (head-of-line blocking). Loss is drawn at each attempt, so a
+ * loss setting that ends stops delaying at once. After this many attempts
+ * the segment is given up (the kernel would reset the connection after
+ * minutes; Sentinel closes such links long before). */
 #define RETRIES_MAX 12
 
 static uint64_t rto_ms(enum sim_msg_kind kind, uint32_t tries) {
@@ -230,13 +240,25 @@ static uint64_t rto_ms(enum sim_msg_kind kind, uint32_t tries) {
     return base << shift;
 }
 
-/* Schedules msg towards its end at `t` or later, keeping the direction FIFO. */
-static void schedule(struct sim_world *w, uint32_t m, uint64_t t) {
+static void push_delivery(struct sim_world *w, uint32_t m, uint64_t t) {
+    sim_sched_push(&w->sched, t, SIM_EV_MSG, m, w->msgs[m].gen);
+}
+
+/* Removes the head of a direction's queue and arms the next one. */
+static void dequeue(struct sim_world *w, uint32_t m) {
     struct sim_msg *msg = &w->msgs[m];
     struct sim_conn *c = &w->conns[msg->conn];
-    if (t < c->fifo_ms[msg->to_end]) { t = c->fifo_ms[msg->to_end]; }
-    c->fifo_ms[msg->to_end] = t;
-    sim_sched_push(&w->sched, t, SIM_EV_MSG, m, 0);
+    enum sim_end end = msg->to_end;
+    SIM_ASSERT(c->q_head[end] == m);
+    c->q_head[end] = msg->next;
+    if (c->q_head[end] == SIM_NONE) {
+        c->q_tail[end] = SIM_NONE;
+    } else {
+        uint32_t next = c->q_head[end];
+        uint64_t t = w->msgs[next].ready_ms > w->now_ms ? w->msgs[next].ready_ms : w->now_ms;
+        push_delivery(w, next, t);
+    }
+    msg->next = SIM_NONE;
 }
 
 static void enqueue(struct sim_world *w,
@@ -249,13 +271,6 @@ static void enqueue(struct sim_world *w,
                     uint32_t from_proc,
                     uint32_t to_proc) {
     struct sim_conn *c = &w->conns[conn];
-    uint64_t t = w->now_ms + sim__net_latency_ms(w, from_proc, to_proc);
-    /* Loss delays a segment by retransmissions; TCP never loses it silently. */
-    uint32_t tries = 0;
-    while (lost(w, from_proc, to_proc)) {
-        if (tries == RETRIES_MAX) { return; }
-        t += rto_ms(kind, tries++);
-    }
     uint32_t m = msg_alloc(w, payload, len);
     struct sim_msg *msg = &w->msgs[m];
     msg->kind = kind;
@@ -263,8 +278,14 @@ static void enqueue(struct sim_world *w,
     msg->conn = conn;
     msg->conn_gen = c->gen;
     msg->cmd = cmd;
-    msg->tries = tries;
-    schedule(w, m, t);
+    msg->ready_ms = w->now_ms + sim__net_latency_ms(w, from_proc, to_proc);
+    if (c->q_tail[to_end] == SIM_NONE) {
+        c->q_head[to_end] = c->q_tail[to_end] = m;
+        push_delivery(w, m, msg->ready_ms);
+    } else {
+        w->msgs[c->q_tail[to_end]].next = m;
+        c->q_tail[to_end] = m;
+    }
 }
 
 uint32_t sim__net_connect(struct sim_world *w,
@@ -287,6 +308,7 @@ uint32_t sim__net_connect(struct sim_world *w,
     c->owner = owner;
     c->core_kind = kind;
     c->multi_head = c->multi_tail = SIM_NONE;
+    c->q_head[0] = c->q_head[1] = c->q_tail[0] = c->q_tail[1] = SIM_NONE;
     end_link(w, conn, SIM_END_CLIENT);
     if (to_proc == SIM_NONE ||
         (!w->procs[to_proc].up && !sim__net_blocked(w, from_proc, to_proc))) {
@@ -398,26 +420,29 @@ static void handle(struct sim_world *w, uint32_t m) {
     SIM_UNREACHABLE();
 }
 
-void sim__net_deliver(struct sim_world *w, uint32_t m) {
+void sim__net_deliver(struct sim_world *w, uint32_t m, uint64_t gen) {
     struct sim_msg *msg = &w->msgs[m];
+    if (msg->gen != gen) { return; } /* freed with its connection meanwhile */
+    SIM_ASSERT(sim__conn_live(w, msg->conn, msg->conn_gen));
     uint32_t to = destination(w, msg);
     if (to == SIM_NONE) {
+        dequeue(w, m);
         sim__msg_free(w, m);
         return;
     }
     const struct sim_conn *c = &w->conns[msg->conn];
     enum sim_end from_end = msg->to_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT;
-    if (sim__net_blocked(w, c->proc[from_end], to)) {
-        /* Across a partition the segment is retransmitted until it gets
-         * through (after a heal) or its connection is gone. */
+    uint32_t from = c->proc[from_end];
+    if (sim__net_blocked(w, from, to) || lost(w, from, to)) {
         if (msg->tries == RETRIES_MAX) {
+            dequeue(w, m);
             sim__msg_free(w, m);
             return;
         }
-        uint64_t t = w->now_ms + rto_ms(msg->kind, msg->tries++);
-        schedule(w, m, t);
+        push_delivery(w, m, w->now_ms + rto_ms(msg->kind, msg->tries++));
         return;
     }
+    dequeue(w, m);
     struct sim_proc *p = &w->procs[to];
     if (!p->up) {
         /* A dead process's ends were all reset: only a connect (refused) or

@@ -243,7 +243,7 @@ void sim__world_loop(struct sim_world *w, uint64_t until_ms) {
         SIM_ASSERT(w->events <= w->opt.events_max); /* a run that never settles */
         switch ((enum sim_ev_kind)ev.kind) {
         case SIM_EV_MSG:
-            sim__net_deliver(w, ev.a);
+            sim__net_deliver(w, ev.a, ev.b);
             break;
         case SIM_EV_TICK:
             sim__sentinel_tick(w, ev.a, ev.b);

@@ -81,12 +81,12 @@ enum sim_end {
 struct sim_conn {
     uint32_t gen; /* bumped when the slot is freed: stale messages die */
     bool used;
-    bool open[2];              /* each end still exists */
-    bool accepted;             /* the server end was opened (the SYN was handled) */
-    uint32_t proc[2];          /* client process, server process (SIM_NONE: nobody there) */
-    uint32_t prev[2], next[2]; /* per-process lists of ends */
-    uint64_t fifo_ms[2];       /* last delivery time towards each end: keeps FIFO order */
-    uint32_t owner;            /* client end: the core's conn id, or the client's slot */
+    bool open[2];                  /* each end still exists */
+    bool accepted;                 /* the server end was opened (the SYN was handled) */
+    uint32_t proc[2];              /* client process, server process (SIM_NONE: nobody there) */
+    uint32_t prev[2], next[2];     /* per-process lists of ends */
+    uint32_t q_head[2], q_tail[2]; /* messages in flight towards each end, in order */
+    uint32_t owner;                /* client end: the core's conn id, or the client's slot */
     enum core_conn_kind core_kind;
     bool subscribed; /* server end: SUBSCRIBE done (CLIENT KILL TYPE pubsub) */
     bool authed;
@@ -110,7 +110,9 @@ enum sim_msg_kind {
 struct sim_msg {
     enum sim_msg_kind kind;
     enum sim_end to_end;
-    uint32_t tries; /* transmissions lost so far (RTO backoff) */
+    uint32_t tries;    /* transmissions lost so far (RTO backoff) */
+    uint32_t gen;      /* bumped when freed: a stale scheduled delivery is ignored */
+    uint64_t ready_ms; /* when it arrives if nothing is lost */
     uint32_t conn;
     uint32_t conn_gen;
     uint32_t next;  /* free list, inbox or MULTI queue */
@@ -341,8 +343,8 @@ void sim__net_close(struct sim_world *w, uint32_t conn, enum sim_end end);
 void sim__net_proc_down(struct sim_world *w, uint32_t proc);
 /* A paused process resumes: delivers what waited for it, in order. */
 void sim__net_resume(struct sim_world *w, uint32_t proc);
-/* The SIM_EV_MSG handler. */
-void sim__net_deliver(struct sim_world *w, uint32_t msg);
+/* The SIM_EV_MSG handler (gen: the message generation it was scheduled with). */
+void sim__net_deliver(struct sim_world *w, uint32_t msg, uint64_t gen);
 bool sim__net_blocked(const struct sim_world *w, uint32_t from_proc, uint32_t to_proc);
 /* Both processes up, unpaused and not partitioned in either direction. */
 bool sim__net_reachable(const struct sim_world *w, uint32_t p, uint32_t q);
