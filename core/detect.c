@@ -15,6 +15,8 @@ void core__check_tilt(struct core_sentinel *s) {
     int64_t delta = s->now - s->previous_time;
     CORE_ASSERT(s->t.tilt_trigger > 0);
     if (delta < 0 || delta > s->t.tilt_trigger) {
+        CORE_TESTCASE(s->tilt);
+        CORE_TESTCASE(delta < 0);
         s->tilt = true;
         s->tilt_start_time = s->now;
         core__event(s, CORE_LEVEL_WARNING, "+tilt", CORE__NONE, "#tilt mode entered");
@@ -48,10 +50,12 @@ static bool sdown_condition(struct core_sentinel *s, uint32_t inst, int64_t elap
     if (elapsed > ri->down_after_period) { return true; }
     if ((ri->flags & CORE__F_MASTER) && ri->role_reported == CORE__F_SLAVE &&
         s->now - ri->role_reported_time > ri->down_after_period + s->t.info_period * 2) {
+        CORE_TESTCASE(true);
         return true;
     }
     if ((ri->flags & CORE__F_MASTER_REBOOT) &&
         s->now - ri->master_reboot_since_time > m->master_reboot_down_after_period) {
+        CORE_TESTCASE(true);
         return true;
     }
     return false;

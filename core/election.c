@@ -114,6 +114,7 @@ const char *core__vote_leader(struct core_sentinel *s,
         core__flush_config(s);
         core__event(s, CORE_LEVEL_WARNING, "+vote-for-leader", m->inst, "%s %llu", m->leader,
                     (unsigned long long)m->leader_epoch);
+        CORE_TESTCASE(core__strcasecmp(m->leader, s->myid) != 0);
         if (core__strcasecmp(m->leader, s->myid) != 0) {
             m->failover_start_time = s->now + core__rng_below(&s->rng, CORE__DESYNC_MAX);
         }

@@ -60,12 +60,15 @@ static void wait_start(struct core_sentinel *s, uint32_t mslot) {
     char buf[CORE_RUNID_LEN + 1];
     const char *leader = core__get_leader(s, mslot, m->failover_epoch, buf);
     bool isleader = leader != NULL && core__strcasecmp(leader, s->myid) == 0;
+    CORE_TESTCASE(!isleader && (mi->flags & CORE__F_FORCE_FAILOVER));
+    CORE_TESTCASE(leader != NULL && !isleader);
     CORE_ASSERT(mi->flags & CORE__F_FAILOVER_IN_PROGRESS);
     CORE_ASSERT(m->failover_state == CORE__FO_WAIT_START);
     if (!isleader && !(mi->flags & CORE__F_FORCE_FAILOVER)) {
         int64_t timeout = s->t.election_timeout;
         if (timeout > m->failover_timeout) { timeout = m->failover_timeout; }
         if (s->now - m->failover_start_time > timeout) {
+            CORE_TESTCASE(true);
             core__event_at(s, CORE_LEVEL_WARNING, "-failover-abort-not-elected", m->inst);
             abort_failover(s, m);
         }
@@ -87,6 +90,7 @@ static void select_slave(struct core_sentinel *s, uint32_t mslot) {
     CORE_ASSERT(m->promoted == CORE__NONE);
     CORE_ASSERT(m->failover_state == CORE__FO_SELECT_SLAVE);
     if (slave == CORE__NONE) {
+        CORE_TESTCASE(true);
         core__event_at(s, CORE_LEVEL_WARNING, "-failover-abort-no-good-slave", m->inst);
         abort_failover(s, m);
         return;
@@ -159,6 +163,8 @@ static void detect_end(struct core_sentinel *s, uint32_t mslot) {
         }
     }
     bool timeout = s->now - m->failover_state_change_time > m->failover_timeout;
+    CORE_TESTCASE(timeout);
+    CORE_TESTCASE(not_reconfigured > 0 && !timeout);
     if (timeout) {
         not_reconfigured = 0;
         core__event_at(s, CORE_LEVEL_WARNING, "+failover-end-for-timeout", m->inst);
@@ -200,6 +206,7 @@ static void reconf_slaves(struct core_sentinel *s, uint32_t mslot) {
         if (ri->flags & (CORE__F_PROMOTED | CORE__F_RECONF_DONE)) { continue; }
         if ((ri->flags & CORE__F_RECONF_SENT) &&
             s->now - ri->slave_reconf_sent_time > s->t.slave_reconf_timeout) {
+            CORE_TESTCASE(true);
             core__event_at(s, CORE_LEVEL_NOTICE, "-slave-reconf-sent-timeout", r);
             ri->flags &= ~CORE__F_RECONF_SENT;
             ri->flags |= CORE__F_RECONF_DONE;

@@ -59,6 +59,7 @@ static uint32_t meet_sentinel(struct core_sentinel *s,
                               const struct core__hello *h) {
     uint32_t removed = remove_matching_sentinel(s, mslot, h->runid);
     CORE_ASSERT(core__sentinel_lookup(s, mslot, NULL, 0, h->runid) == CORE__NONE);
+    CORE_TESTCASE(removed > 0);
     if (removed > 0) {
         core__event_atf(s, CORE_LEVEL_NOTICE, "+sentinel-address-switch", s->masters[mslot].inst,
                         " ip %s port %u for %s", h->ip, h->port, h->runid);
@@ -101,6 +102,7 @@ static void adopt_config(struct core_sentinel *s,
         return;
     }
     struct core__addr old = mi->addr;
+    CORE_TESTCASE(mi->flags & CORE__F_FAILOVER_IN_PROGRESS);
     core__event_at(s, CORE_LEVEL_WARNING, "+config-update-from", si);
     core__event(s, CORE_LEVEL_WARNING, "+switch-master", m->inst, "%s %s %u %s %u", mi->name,
                 core__announce_ip(&old), old.port, h->master_ip, h->master_port);

@@ -139,6 +139,7 @@ static void replica_turned_master(struct core_sentinel *s, uint32_t inst) {
     if (!(ri->flags & CORE__F_PROMOTED) && core__master_looks_sane(s, ri->master) &&
         core__no_down_for(s, inst, wait) && s->now - ri->role_reported_time > wait) {
         if (core__send_slaveof(s, inst, &mi->addr)) {
+            CORE_TESTCASE(true);
             core__event_at(s, CORE_LEVEL_NOTICE, "+convert-to-slave", inst);
         }
     }
@@ -160,6 +161,7 @@ static void replica_wrong_master(struct core_sentinel *s, uint32_t inst) {
     if (core__master_looks_sane(s, ri->master) && core__no_down_for(s, inst, wait) &&
         s->now - ri->slave_conf_change_time > wait) {
         if (core__send_slaveof(s, inst, &mi->addr)) {
+            CORE_TESTCASE(true);
             core__event_at(s, CORE_LEVEL_NOTICE, "+fix-slave-config", inst);
         }
     }
