@@ -37,36 +37,36 @@
 
 /* ---------------------------------------------------------------- errors */
 
-#define CORE_OK          0
-#define CORE_E_CONFIG   -1 /* the config file is malformed; core_error says where and why */
-#define CORE_E_LIMIT    -2 /* a limit from core_limits would be exceeded */
-#define CORE_E_NOMEM    -3 /* the allocator returned NULL in core_new() */
-#define CORE_E_INPUT    -4 /* the input violates the seam's contract (a driver bug) */
+#define CORE_OK       0
+#define CORE_E_CONFIG -1 /* the config file is malformed; core_error says where and why */
+#define CORE_E_LIMIT  -2 /* a limit from core_limits would be exceeded */
+#define CORE_E_NOMEM  -3 /* the allocator returned NULL in core_new() */
+#define CORE_E_INPUT  -4 /* the input violates the seam's contract (a driver bug) */
 
-#define CORE_RUNID_LEN   40 /* run ids and sentinel ids: 40 hex chars */
-#define CORE_IP_MAX      46 /* textual IPv4/IPv6 address plus NUL */
-#define CORE_NAME_MAX    64 /* master names */
-#define CORE_VERSION     "7.0.15" /* the Redis Sentinel version we reproduce */
+#define CORE_RUNID_LEN 40       /* run ids and sentinel ids: 40 hex chars */
+#define CORE_IP_MAX    46       /* textual IPv4/IPv6 address plus NUL */
+#define CORE_NAME_MAX  64       /* master names */
+#define CORE_VERSION   "7.0.15" /* the Redis Sentinel version we reproduce */
 
 /* Where and why a config file was rejected. */
 struct core_error {
-    uint32_t line;  /* 1-based line of the offending directive; 0 if not line-bound */
-    char msg[160];  /* Sentinel's own reason, e.g. "Quorum must be 1 or greater." */
+    uint32_t line; /* 1-based line of the offending directive; 0 if not line-bound */
+    char msg[160]; /* Sentinel's own reason, e.g. "Quorum must be 1 or greater." */
 };
 
 /* ---------------------------------------------------------------- set-up */
 
 /* Capacity fixed at core_new(); exceeding one is reported, never resized. */
 struct core_limits {
-    uint32_t masters_max;          /* monitored masters */
-    uint32_t replicas_max;         /* replica records per master */
-    uint32_t sentinels_max;        /* other-sentinel records per master */
-    uint32_t conns_max;            /* live connections */
-    uint32_t outputs_max;          /* outputs produced by one core_step() */
-    uint32_t arena_bytes;          /* bytes of output strings and replies per step */
-    uint32_t config_bytes_max;     /* size of the config file text */
-    uint32_t info_cache_bytes;     /* INFO text kept per master/replica for SENTINEL
-                                      INFO-CACHE (longer is cut); 0 = keep none */
+    uint32_t masters_max;      /* monitored masters */
+    uint32_t replicas_max;     /* replica records per master */
+    uint32_t sentinels_max;    /* other-sentinel records per master */
+    uint32_t conns_max;        /* live connections */
+    uint32_t outputs_max;      /* outputs produced by one core_step() */
+    uint32_t arena_bytes;      /* bytes of output strings and replies per step */
+    uint32_t config_bytes_max; /* size of the config file text */
+    uint32_t info_cache_bytes; /* INFO text kept per master/replica for SENTINEL
+                                  INFO-CACHE (longer is cut); 0 = keep none */
 };
 
 /* Limits for a small deployment (16 masters, 64 replicas each, 16 sentinels). */
@@ -80,10 +80,10 @@ struct core_allocator {
 };
 
 struct core_options {
-    const char *config_text;       /* the sentinel config file, as read (may be empty) */
+    const char *config_text; /* the sentinel config file, as read (may be empty) */
     size_t config_len;
-    uint64_t seed;                 /* seeds the core's only PRNG (hz jitter, desync, ids) */
-    bool explain;                  /* emit CORE_OUT_EXPLAIN records for "no" decisions */
+    uint64_t seed; /* seeds the core's only PRNG (hz jitter, desync, ids) */
+    bool explain;  /* emit CORE_OUT_EXPLAIN records for "no" decisions */
 };
 
 struct core_sentinel;
@@ -91,8 +91,11 @@ struct core_sentinel;
 /* Creates a sentinel from its config file. Returns CORE_OK, CORE_E_CONFIG
  * (err filled with line and Sentinel's message), CORE_E_LIMIT or
  * CORE_E_NOMEM. The first core_step() must carry CORE_IN_START. */
-int core_new(const struct core_limits *limits, const struct core_options *opts,
-             const struct core_allocator *alloc, uint64_t now_ms, struct core_sentinel **out,
+int core_new(const struct core_limits *limits,
+             const struct core_options *opts,
+             const struct core_allocator *alloc,
+             uint64_t now_ms,
+             struct core_sentinel **out,
              struct core_error *err);
 
 /* Releases everything core_new() allocated. NULL is ignored. */
@@ -101,30 +104,30 @@ void core_free(struct core_sentinel *s);
 /* Installs the handler a failed CORE_ASSERT calls (process-wide). It must not
  * return; the default handler spins on a trap. `where` names the sentinel id,
  * its clock and its seed so that a failure can be replayed. */
-void core_set_assert_handler(void (*assert_cb)(const char *file, int line, const char *expr,
-                                               const char *where, void *ud),
-                             void *ud);
+void core_set_assert_handler(
+    void (*assert_cb)(const char *file, int line, const char *expr, const char *where, void *ud),
+    void *ud);
 
 /* ---------------------------------------------------------------- replies */
 
 /* A parsed RESP2 value: inputs (replies to our commands) and outputs
  * (our replies to clients) share it. Strings are not NUL-terminated. */
 enum core_reply_type {
-    CORE_REPLY_STATUS,     /* +OK */
-    CORE_REPLY_ERROR,      /* -ERR ... (str holds the text without '-') */
-    CORE_REPLY_INTEGER,    /* :1 */
-    CORE_REPLY_BULK,       /* $3 foo */
-    CORE_REPLY_NIL,        /* $-1 */
-    CORE_REPLY_ARRAY,      /* *n */
-    CORE_REPLY_NIL_ARRAY,  /* *-1 */
+    CORE_REPLY_STATUS,    /* +OK */
+    CORE_REPLY_ERROR,     /* -ERR ... (str holds the text without '-') */
+    CORE_REPLY_INTEGER,   /* :1 */
+    CORE_REPLY_BULK,      /* $3 foo */
+    CORE_REPLY_NIL,       /* $-1 */
+    CORE_REPLY_ARRAY,     /* *n */
+    CORE_REPLY_NIL_ARRAY, /* *-1 */
 };
 
 struct core_reply {
     enum core_reply_type type;
-    int64_t integer;                     /* INTEGER */
-    const char *str;                     /* STATUS, ERROR, BULK */
+    int64_t integer; /* INTEGER */
+    const char *str; /* STATUS, ERROR, BULK */
     size_t len;
-    const struct core_reply *elements;   /* ARRAY */
+    const struct core_reply *elements; /* ARRAY */
     size_t elements_len;
 };
 
@@ -154,10 +157,10 @@ struct core_input {
     const char *local_ip;           /* CONN_UP: NUL-terminated */
     const char *channel;            /* MESSAGE */
     size_t channel_len;
-    const char *payload;            /* MESSAGE */
+    const char *payload; /* MESSAGE */
     size_t payload_len;
-    uint64_t client;                /* COMMAND: the driver's id for the caller */
-    uint32_t argc;                  /* COMMAND */
+    uint64_t client; /* COMMAND: the driver's id for the caller */
+    uint32_t argc;   /* COMMAND */
     const char *const *argv;
     const size_t *argv_len;
 };
@@ -198,14 +201,14 @@ enum core_peer_kind {
 
 struct core_output {
     enum core_output_kind kind;
-    uint32_t conn;                  /* CONNECT, CLOSE, SEND */
-    enum core_conn_kind conn_kind;  /* CONNECT */
-    enum core_peer_kind peer_kind;  /* CONNECT */
-    const char *ip;                 /* CONNECT: NUL-terminated */
-    uint16_t port;                  /* CONNECT */
-    uint64_t cmd;                   /* SEND: unique per sentinel, increasing */
-    uint32_t argc;                  /* SEND */
-    const char *const *argv;        /* SEND: NUL-terminated words */
+    uint32_t conn;                 /* CONNECT, CLOSE, SEND */
+    enum core_conn_kind conn_kind; /* CONNECT */
+    enum core_peer_kind peer_kind; /* CONNECT */
+    const char *ip;                /* CONNECT: NUL-terminated */
+    uint16_t port;                 /* CONNECT */
+    uint64_t cmd;                  /* SEND: unique per sentinel, increasing */
+    uint32_t argc;                 /* SEND */
+    const char *const *argv;       /* SEND: NUL-terminated words */
     const size_t *argv_len;
     uint64_t client;                /* REPLY */
     const struct core_reply *reply; /* REPLY */
@@ -213,16 +216,19 @@ struct core_output {
     const char *type;               /* EVENT: "+sdown" */
     const char *text;               /* EVENT (after the type), LOG, EXPLAIN, PERSIST */
     size_t text_len;
-    const char *master;             /* EVENT: the associated master's name, or NULL */
-    int status;                     /* CRASH, EXIT */
+    const char *master; /* EVENT: the associated master's name, or NULL */
+    int status;         /* CRASH, EXIT */
 };
 
 /* Feeds one input at `now_ms` and returns the outputs it produced in order
  * through *outs and *outs_len (valid until the next call). Returns CORE_OK or
  * CORE_E_INPUT (nothing changed; a driver bug worth asserting on). An input
  * for an unknown or dropped conn is not an error: it is ignored. */
-int core_step(struct core_sentinel *s, uint64_t now_ms, const struct core_input *in,
-              const struct core_output **outs, size_t *outs_len);
+int core_step(struct core_sentinel *s,
+              uint64_t now_ms,
+              const struct core_input *in,
+              const struct core_output **outs,
+              size_t *outs_len);
 
 /* When the next CORE_IN_TICK is due, in the sentinel's clock. */
 uint64_t core_deadline_ms(const struct core_sentinel *s);
@@ -234,17 +240,17 @@ uint64_t core_deadline_ms(const struct core_sentinel *s);
 
 struct core_master_view {
     char name[CORE_NAME_MAX];
-    char ip[CORE_IP_MAX];          /* the current master address (promoted replica */
-    uint16_t port;                 /* once the failover reached RECONF_SLAVES)     */
+    char ip[CORE_IP_MAX]; /* the current master address (promoted replica */
+    uint16_t port;        /* once the failover reached RECONF_SLAVES)     */
     bool sdown;
     bool odown;
     bool failover_in_progress;
-    const char *failover_state;    /* "none", "wait_start", ... (static string) */
+    const char *failover_state; /* "none", "wait_start", ... (static string) */
     uint64_t config_epoch;
     char leader[CORE_RUNID_LEN + 1]; /* our vote for this master; "" if none */
     uint64_t leader_epoch;
-    uint32_t replicas;             /* replica records (announced or not) */
-    uint32_t sentinels;            /* other-sentinel records */
+    uint32_t replicas;  /* replica records (announced or not) */
+    uint32_t sentinels; /* other-sentinel records */
 };
 
 struct core_instance_view {
@@ -255,7 +261,7 @@ struct core_instance_view {
     bool sdown;
     bool disconnected;
     bool promoted;
-    bool reported_master;          /* role reported by INFO (masters, replicas) */
+    bool reported_master; /* role reported by INFO (masters, replicas) */
 };
 
 /* The sentinel's id (40 hex chars, NUL-terminated, static per sentinel). */
@@ -270,9 +276,13 @@ uint32_t core_masters_len(const struct core_sentinel *s);
 int core_master(const struct core_sentinel *s, uint32_t i, struct core_master_view *out);
 
 /* Replica `j` / other sentinel `j` of master `i`; 0, or -1 if out of range. */
-int core_replica(const struct core_sentinel *s, uint32_t i, uint32_t j,
+int core_replica(const struct core_sentinel *s,
+                 uint32_t i,
+                 uint32_t j,
                  struct core_instance_view *out);
-int core_other_sentinel(const struct core_sentinel *s, uint32_t i, uint32_t j,
+int core_other_sentinel(const struct core_sentinel *s,
+                        uint32_t i,
+                        uint32_t j,
                         struct core_instance_view *out);
 
 #endif
