@@ -251,15 +251,6 @@ static int command_step(struct scn__ctx *c,
 
 /* ---------------------------------------------------------------- network steps */
 
-static int side(struct scn__ctx *c, struct fy_node *n, struct scn_pos pos, struct scn_set *out) {
-    if (n == NULL || !fy_node_is_sequence(n) || fy_node_sequence_item_count(n) == 0) {
-        if (n != NULL && fy_node_is_sequence(n)) {
-            return scn__fail(c, pos, "a partition side must name at least one process");
-        }
-    }
-    return scn__proc_set(c, n, pos, "partition", out);
-}
-
 static int partition_sides(struct scn__ctx *c,
                            struct fy_node *n,
                            struct scn_pos pos,
@@ -270,8 +261,8 @@ static int partition_sides(struct scn__ctx *c,
     }
     struct fy_node *a = fy_node_sequence_get_by_index(n, 0);
     struct fy_node *b = fy_node_sequence_get_by_index(n, 1);
-    if (side(c, a, scn__pos(a, pos), &st->side_a) < 0 ||
-        side(c, b, scn__pos(b, pos), &st->side_b) < 0) {
+    if (scn__proc_set(c, a, scn__pos(a, pos), "partition", &st->side_a) < 0 ||
+        scn__proc_set(c, b, scn__pos(b, pos), "partition", &st->side_b) < 0) {
         return -1;
     }
     for (uint32_t i = 0; i < st->side_a.len; i++) {
