@@ -517,6 +517,13 @@ static void record_send(struct cw *w, int k, const struct core_output *o) {
     }
     struct core_output rec = {.kind = CORE_OUT_SEND, .text = text, .text_len = strlen(text)};
     record(w, k, &rec);
+    struct cw_conn *c = conn_of(w, k, o->conn);
+    struct cw_event *e = &w->ev[w->nev - 1];
+    if (c != NULL && c->node >= 0) {
+        snprintf(e->peer, sizeof(e->peer), "%s:%u", w->nodes[c->node].ip, w->nodes[c->node].port);
+    } else if (c != NULL && c->peer >= 0) {
+        snprintf(e->peer, sizeof(e->peer), "10.0.0.%d:26379", c->peer + 1);
+    }
 }
 
 static void on_send(struct cw *w, int k, const struct core_output *o) {
@@ -750,6 +757,23 @@ int cw_count(const struct cw *w, int k, const char *type, const char *text) {
     int n = 0;
     for (int j = cw_find(w, 0, k, type, text); j >= 0; j = cw_find(w, j + 1, k, type, text)) {
         n++;
+    }
+    return n;
+}
+
+int cw_count_sends(const struct cw *w,
+                   int k,
+                   const char *peer,
+                   const char *prefix,
+                   uint64_t from_ms,
+                   uint64_t to_ms) {
+    int n = 0;
+    for (int j = 0; j < w->nev; j++) {
+        const struct cw_event *e = &w->ev[j];
+        if (e->kind != CORE_OUT_SEND || e->sentinel != k || e->t < from_ms || e->t >= to_ms) {
+            continue;
+        }
+        if (strcmp(e->peer, peer) == 0 && strncmp(e->text, prefix, strlen(prefix)) == 0) { n++; }
     }
     return n;
 }

@@ -30,6 +30,7 @@ struct cw_event {
     enum core_output_kind kind; /* EVENT, LOG or EXPLAIN */
     char type[48];              /* events only */
     char text[512];
+    char peer[64]; /* sends: "ip:port" of the conn's target */
 };
 
 struct cw_node {
@@ -89,6 +90,14 @@ int cw_find(const struct cw *w, int from, int k, const char *type, const char *t
 const struct cw_event *cw_event_at(const struct cw *w, int i);
 int cw_events_len(const struct cw *w);
 int cw_count(const struct cw *w, int k, const char *type, const char *text);
+/* Sends of sentinel k to `peer` ("ip:port") whose text starts with `prefix`
+ * at world times in [from_ms, to_ms). */
+int cw_count_sends(const struct cw *w,
+                   int k,
+                   const char *peer,
+                   const char *prefix,
+                   uint64_t from_ms,
+                   uint64_t to_ms);
 void cw_dump(const struct cw *w, int from);
 
 #endif
