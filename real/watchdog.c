@@ -77,10 +77,30 @@ static void delete_namespaces(const char *prefix) {
     }
 }
 
-void real_guard_cleanup(pid_t anchor, const char *root, const char *netns_prefix) {
-    kill_group(anchor);
-    if (netns_prefix != NULL) { delete_namespaces(netns_prefix); }
-    if (root != NULL && root[0] == '/') { real__rm_rf(root); }
+/* Removes every directory of tmpdir named with the prefix (the temp root,
+ * whether or not the harness lived to learn its random suffix). */
+static void delete_dirs(const char *tmpdir, const char *prefix) {
+    DIR *d = opendir(tmpdir);
+    if (d == NULL) { return; }
+    char paths[8][512];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 8) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+            snprintf(paths[n++], sizeof(paths[0]), "%s/%s", tmpdir, e->d_name);
+        }
+    }
+    closedir(d);
+    for (int i = 0; i < n; i++) {
+        real__rm_rf(paths[i]);
+    }
+}
+
+/* Everything the watchdog does; idempotent. */
+static void cleanup(const struct real_guard *g) {
+    kill_group(g->anchor);
+    delete_namespaces(g->netns_prefix);
+    delete_dirs(g->tmpdir, g->netns_prefix);
 }
 
 /* Closes every inherited descriptor but `keep`: another run's watchdog pipe
@@ -110,7 +130,7 @@ static _Noreturn void watchdog_main(struct real_guard *g, int pipe_rd) {
         ssize_t n = read(pipe_rd, &b, 1);
         if (n == 0 || (n < 0 && errno != EINTR)) { break; }
     }
-    real_guard_cleanup(g->anchor, g->root, g->netns_prefix);
+    cleanup(g);
     _exit(0);
 }
 
@@ -124,18 +144,16 @@ static _Noreturn void anchor_main(pid_t harness) {
 }
 
 int real_guard_start(struct real_guard *g, char *errstr, size_t errlen) {
+    static unsigned worlds; /* several runs in one process get distinct names */
     REAL_ASSERT(g != NULL);
     memset(g, 0, sizeof(*g));
     g->pipe_wr = -1;
     g->harness = getpid();
-    snprintf(g->netns_prefix, sizeof(g->netns_prefix), "sentsim-%ld-", (long)g->harness);
+    snprintf(g->netns_prefix, sizeof(g->netns_prefix), "sentsim-%ld-%u-", (long)g->harness,
+             worlds++);
     const char *tmp = getenv("TMPDIR");
-    if (tmp == NULL || tmp[0] != '/' || strlen(tmp) > 150) { tmp = "/tmp"; }
-    snprintf(g->root, sizeof(g->root), "%s/sentsim-%ld-XXXXXX", tmp, (long)g->harness);
-    if (mkdtemp(g->root) == NULL) {
-        snprintf(errstr, errlen, "cannot create a temp dir under %s: %s", tmp, strerror(errno));
-        return -1;
-    }
+    if (tmp == NULL || tmp[0] != '/' || strlen(tmp) >= sizeof(g->tmpdir)) { tmp = "/tmp"; }
+    snprintf(g->tmpdir, sizeof(g->tmpdir), "%s", tmp);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) { goto fail; }
     g->anchor = fork();
@@ -154,6 +172,13 @@ int real_guard_start(struct real_guard *g, char *errstr, size_t errlen) {
     }
     close(fds[0]);
     g->pipe_wr = fds[1];
+    snprintf(g->root, sizeof(g->root), "%s/%sXXXXXX", g->tmpdir, g->netns_prefix);
+    if (mkdtemp(g->root) == NULL) {
+        snprintf(errstr, errlen, "cannot create a temp dir under %s: %s", g->tmpdir,
+                 strerror(errno));
+        real_guard_finish(g);
+        return -1;
+    }
     return 0;
 fail_anchor:
     kill(g->anchor, SIGKILL);
@@ -163,7 +188,6 @@ fail_pipe:
     close(fds[1]);
 fail:
     snprintf(errstr, errlen, "cannot start the watchdog: %s", strerror(errno));
-    real__rm_rf(g->root);
     return -1;
 }
 

@@ -1,15 +1,17 @@
 /* watchdog.h: nothing a run starts may outlive it, however the harness ends.
  *
- * Method: at start the harness creates its private temp root, an "anchor"
- * process that leads the process group every child joins, and a watchdog
- * process in a group of its own that blocks reading a pipe whose only write
- * end the harness holds (close-on-exec, so no child inherits it). When the
- * harness exits or dies in any way (even SIGKILL), the kernel closes that
- * pipe; the watchdog then SIGKILLs the children's group until it is empty,
- * deletes every network namespace named with the run's prefix (their veths
- * and nftables tables go with them) and removes the temp root. Children also
- * carry PR_SET_PDEATHSIG(SIGKILL), and one that finds the group gone before
- * it joined it exits at once, so the moment of death never matters.
+ * Method: at start the harness creates an "anchor" process that leads the
+ * process group every child joins, and a watchdog process in a group of its
+ * own that blocks reading a pipe whose only write end the harness holds
+ * (close-on-exec, so no child inherits it); only then does it create
+ * anything with a name, and every such name (temp root, namespaces) starts
+ * with the run's prefix "sentsim-<pid>-<k>-". When the harness exits or
+ * dies in any way (even SIGKILL), the kernel closes that pipe; the watchdog
+ * then SIGKILLs the children's group until nothing in it runs, deletes
+ * every namespace with the prefix (their veths and nftables tables go with
+ * them) and every temp dir with it. Children also carry
+ * PR_SET_PDEATHSIG(SIGKILL), and one that finds the group gone before it
+ * joined it exits at once, so the moment of death never matters.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -20,19 +22,22 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define REAL_NETNS_PREFIX_MAX 32
+#define REAL_NETNS_PREFIX_MAX 40
 
 struct real_guard {
     pid_t harness; /* our pid, for the children's parent check */
     pid_t anchor;  /* leader (pgid) of every child's group */
     pid_t watchdog;
     int pipe_wr;                              /* closing it starts the cleanup */
+    char tmpdir[160];                         /* $TMPDIR or /tmp */
     char root[256];                           /* private temp root (0700) */
-    char netns_prefix[REAL_NETNS_PREFIX_MAX]; /* "sentsim-<pid>-": our namespaces */
+    char netns_prefix[REAL_NETNS_PREFIX_MAX]; /* "sentsim-<pid>-<k>-": ours, dirs too */
 };
 
-/* Creates the temp root, the anchor and the watchdog. Returns 0, or -1 with
- * errstr set (nothing left behind). */
+/* Starts the anchor and the watchdog, then creates the temp root: every
+ * name the run creates (temp root, namespaces) starts with netns_prefix,
+ * which the watchdog knows from the start, so no moment of death leaks one.
+ * Returns 0, or -1 with errstr set (nothing left behind). */
 int real_guard_start(struct real_guard *g, char *errstr, size_t errlen);
 
 /* Kills the anchor's group, lets the watchdog do the rest and waits for it:
@@ -42,8 +47,5 @@ void real_guard_finish(struct real_guard *g);
 /* In a freshly forked child: dies with the harness, joins the group. Returns
  * 0, or -1 when the harness is already gone (the child must _exit). */
 int real_guard_child_enter(const struct real_guard *g);
-
-/* Everything the watchdog does, callable directly (tests, stress checks). */
-void real_guard_cleanup(pid_t anchor, const char *root, const char *netns_prefix);
 
 #endif
