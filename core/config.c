@@ -166,7 +166,7 @@ static struct verdict known_directive(struct core_sentinel *s,
         int rc = core__create_replica(s, mslot, a[2], core__atoi(a[3]), &r, &err);
         return (struct verdict){rc, err};
     }
-    if (argc == 4) { return OK; } /* the old form without a run id is ignored */
+    CORE_ASSERT(argc == 5);
     int rc = core__create_sentinel(s, mslot, a[4], a[2], core__atoi(a[3]), &r, &err);
     if (rc != CORE_OK) { return (struct verdict){rc, err}; }
     snprintf(core__inst(s, r)->runid, CORE_RUNID_LEN + 1, "%.40s", a[4]);
@@ -198,6 +198,8 @@ static struct verdict master_directive(struct core_sentinel *s,
                                        uint32_t argc,
                                        const char *const *a) {
     const char *k = a[0];
+    /* The old form without a run id is ignored before the master lookup. */
+    if (!core__strcasecmp(k, "known-sentinel") && argc == 4) { return OK; }
     uint32_t mslot = core__master_by_name(s, a[1], strlen(a[1]));
     if (mslot == CORE__NONE) { return FAIL("No such master with specified name."); }
     struct core__master *m = &s->masters[mslot];
