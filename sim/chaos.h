@@ -125,7 +125,7 @@ struct sim_chaos_violation {
     uint64_t t_ms;
     char proc[SCN_NAME_MAX]; /* the sentinel (or node) it was seen on; "" if global */
     char detail[192];
-    char cite[96]; /* spec section / issue for KNOWN findings */
+    char cite[160]; /* spec section / issue for KNOWN findings */
 };
 
 const char *sim_chaos_inv_name(enum sim_chaos_inv inv); /* "two-leaders", ... */
@@ -216,11 +216,12 @@ struct sim_chaos_result {
 
 /* Runs `scn` with `seed` under the invariant checkers. With `keep` non-NULL
  * the finished rep_run is handed back (caller frees it with rep_run_free);
- * `stop_early` ends the run at the first violation (shrinking). Returns 0,
- * or a negative SIM_E_* code from sim_run. */
+ * with `stop_at` non-NULL the run ends as soon as a finding of that
+ * invariant and class appears (shrinking). Returns 0, or a negative SIM_E_*
+ * code from sim_run. */
 int sim_chaos_run_scn(const struct scn *scn,
                       uint64_t seed,
-                      bool stop_early,
+                      const struct sim_chaos_violation *stop_at,
                       struct sim_chaos_result *out,
                       struct rep_run *keep);
 

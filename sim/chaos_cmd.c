@@ -168,7 +168,7 @@ static int run_file(const struct args *a) {
     for (uint32_t i = 0; i < n; i++) {
         uint64_t seed = a->have_seed ? a->seed : s.seeds[i];
         struct sim_chaos_result r;
-        if (sim_chaos_run_scn(&s, seed, false, &r, NULL) != SIM_OK) {
+        if (sim_chaos_run_scn(&s, seed, NULL, &r, NULL) != SIM_OK) {
             fprintf(stderr, "sentsim chaos: %s: the run failed to start\n", a->file);
         }
         print_violations(&r);

@@ -41,7 +41,7 @@ static const struct sim_chaos_violation *find(const struct sim_chaos_result *r,
 
 int sim_chaos_run_file_model(const struct scn *cand,
                              uint64_t seed,
-                             bool stop_early,
+                             const struct sim_chaos_violation *stop_at,
                              struct sim_chaos_result *out) {
     char *yaml = NULL;
     size_t len = 0;
@@ -55,16 +55,16 @@ int sim_chaos_run_file_model(const struct scn *cand,
         scn_free(&loaded);
         return -1;
     }
-    rc = sim_chaos_run_scn(&loaded, seed, stop_early, out, NULL);
+    rc = sim_chaos_run_scn(&loaded, seed, stop_at, out, NULL);
     scn_free(&loaded);
     return rc == SIM_OK ? 0 : -1;
 }
 
 struct pred {
     uint64_t seed;
-    enum sim_chaos_inv inv;
-    enum sim_chaos_class cls; /* the same invariant explained otherwise is another finding */
-    char crash_sig[128];      /* crashes: "file:line" of the assertion that fired */
+    struct sim_chaos_violation target; /* its invariant and class: explained otherwise is
+                                          another finding */
+    char crash_sig[128];               /* crashes: "file:line" of the assertion that fired */
 };
 
 /* Runs `cand` in a child process (a crash must not take the shrinker with
@@ -84,7 +84,7 @@ static bool crashes(const struct scn *cand, uint64_t seed, char *sig, size_t cap
         close(fd[0]);
         dup2(fd[1], STDERR_FILENO);
         struct sim_chaos_result r;
-        sim_chaos_run_file_model(cand, seed, false, &r);
+        sim_chaos_run_file_model(cand, seed, NULL, &r);
         _exit(0);
     }
     close(fd[1]);
@@ -107,13 +107,13 @@ static bool crashes(const struct scn *cand, uint64_t seed, char *sig, size_t cap
 
 static bool still_fails(void *ud, const struct scn *cand) {
     const struct pred *p = ud;
-    if (p->inv == SIM_CHAOS_INV_CRASH) {
+    if (p->target.inv == SIM_CHAOS_INV_CRASH) {
         char sig[sizeof(p->crash_sig)];
         return crashes(cand, p->seed, sig, sizeof(sig)) && strcmp(sig, p->crash_sig) == 0;
     }
     struct sim_chaos_result r;
-    if (sim_chaos_run_file_model(cand, p->seed, true, &r) != 0) { return false; }
-    return find(&r, p->inv, p->cls) != NULL;
+    if (sim_chaos_run_file_model(cand, p->seed, &p->target, &r) != 0) { return false; }
+    return find(&r, p->target.inv, p->target.cls) != NULL;
 }
 
 static void comment_for(const struct sim_chaos_violation *v,
@@ -165,7 +165,7 @@ int sim_chaos_reproduce(const struct scn *scn,
     memset(out, 0, sizeof(*out));
     struct scn s;
     if (sim_chaos_scn_clone(scn, &s) != 0) { return SIM_E_NOMEM; }
-    struct pred p = {seed, v->inv, v->cls, ""};
+    struct pred p = {seed, *v, ""};
     /* A crash is shrunk towards the same assertion, each candidate in a child. */
     if (v->inv == SIM_CHAOS_INV_CRASH) { crashes(&s, seed, p.crash_sig, sizeof(p.crash_sig)); }
     bool shrink = o->shrink && still_fails(&p, &s);
@@ -191,7 +191,7 @@ int sim_chaos_reproduce(const struct scn *scn,
     struct sim_chaos_result r;
     if (shrink && v->inv == SIM_CHAOS_INV_CRASH) {
         snprintf(now.detail, sizeof(now.detail), "the run aborts: %s", p.crash_sig);
-    } else if (shrink && sim_chaos_run_file_model(&s, seed, true, &r) == 0) {
+    } else if (shrink && sim_chaos_run_file_model(&s, seed, v, &r) == 0) {
         const struct sim_chaos_violation *f = find(&r, v->inv, v->cls);
         if (f != NULL) { now = *f; }
     }
@@ -213,7 +213,7 @@ int sim_chaos_reproduce(const struct scn *scn,
         if (v->inv == SIM_CHAOS_INV_CRASH) {
             out->verified =
                 crashes(&loaded, seed, sig, sizeof(sig)) && strcmp(sig, p.crash_sig) == 0;
-        } else if (sim_chaos_run_scn(&loaded, seed, true, &r, NULL) == SIM_OK) {
+        } else if (sim_chaos_run_scn(&loaded, seed, v, &r, NULL) == SIM_OK) {
             out->verified = find(&r, v->inv, v->cls) != NULL;
         }
     }

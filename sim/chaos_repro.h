@@ -38,7 +38,7 @@ int sim_chaos_reproduce(const struct scn *scn,
  * or the run failed to start. */
 int sim_chaos_run_file_model(const struct scn *cand,
                              uint64_t seed,
-                             bool stop_early,
+                             const struct sim_chaos_violation *stop_at,
                              struct sim_chaos_result *out);
 
 #endif

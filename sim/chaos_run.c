@@ -8,8 +8,9 @@
  * process keeps in memory; the end of the last timeline step opens the
  * stable window (bound from chaos_bound.c). A WAIT that times out does not
  * end the run (wait_timeout_continues): chaos waits on events that may
- * never come. With stop_early, the run ends at the first finding that is
- * not known behaviour, which is what shrinking needs.
+ * never come. With stop_at, the run ends as soon as that invariant is
+ * violated (with that class), which is what shrinking needs; other
+ * findings on the way do not stop it.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -25,8 +26,8 @@ struct ctx {
     const struct scn *scn;
     struct sim_chaos_check *c;
     uint64_t bound_ms;
-    bool stop_early;
-    bool fresh[SCN_SENTINELS_MAX]; /* the next step is this sentinel's first */
+    const struct sim_chaos_violation *stop_at; /* NULL: run to the end */
+    bool fresh[SCN_SENTINELS_MAX];             /* the next step is this sentinel's first */
 };
 
 static int32_t group_of(const struct scn *s, const char *master) {
@@ -37,11 +38,11 @@ static int32_t group_of(const struct scn *s, const char *master) {
     return -1;
 }
 
-static bool unexplained(const struct sim_chaos_check *c) {
+static bool reached(const struct sim_chaos_check *c, const struct sim_chaos_violation *at) {
     const struct sim_chaos_violation *v;
     uint32_t n = sim_chaos_check_violations(c, &v);
     for (uint32_t i = 0; i < n; i++) {
-        if (v[i].cls != SIM_CHAOS_CLASS_KNOWN) { return true; }
+        if (v[i].inv == at->inv && v[i].cls == at->cls) { return true; }
     }
     return false;
 }
@@ -75,7 +76,7 @@ static bool on_core_step(void *ud,
         sim_chaos_check_event(x->c, t_ms, sentinel, ev ? group_of(x->scn, o->master) : -1,
                               ev ? o->type : "", text);
     }
-    return x->stop_early && unexplained(x->c);
+    return x->stop_at != NULL && reached(x->c, x->stop_at);
 }
 
 static void on_sentinel(void *ud, uint64_t t_ms, uint32_t sentinel, bool up) {
@@ -115,7 +116,7 @@ static void fill_result(const struct sim_chaos_check *c,
 
 int sim_chaos_run_scn(const struct scn *scn,
                       uint64_t seed,
-                      bool stop_early,
+                      const struct sim_chaos_violation *stop_at,
                       struct sim_chaos_result *out,
                       struct rep_run *keep) {
     SIM_ASSERT(scn != NULL && out != NULL);
@@ -129,7 +130,7 @@ int sim_chaos_run_scn(const struct scn *scn,
     memset(&x, 0, sizeof(x));
     x.scn = scn;
     x.bound_ms = sim_chaos_bound_ms(scn);
-    x.stop_early = stop_early;
+    x.stop_at = stop_at;
     x.c = sim_chaos_check_new(scn, run);
     if (x.c == NULL) { return SIM_E_NOMEM; }
     struct sim_observer obs = {
@@ -165,7 +166,7 @@ int sim_chaos_run_seed(uint64_t seed,
     struct scn s;
     int rc = sim_chaos_generate(seed, opt, &s);
     if (rc != 0) { return rc; }
-    rc = sim_chaos_run_scn(&s, seed, false, out, NULL);
+    rc = sim_chaos_run_scn(&s, seed, NULL, out, NULL);
     out->faults_enabled = sim_chaos_gen_mask(seed, opt);
     sim_chaos_scn_free(&s);
     return rc;

@@ -122,7 +122,7 @@ static void test_chaos_planted_found_shrunk_and_stored(void **state) {
     assert_int_equal(scn_load(rep.path, &loaded, &err), 0);
     assert_int_equal(loaded.seeds_len, 1);
     struct sim_chaos_result again;
-    assert_int_equal(sim_chaos_run_scn(&loaded, loaded.seeds[0], false, &again, NULL), SIM_OK);
+    assert_int_equal(sim_chaos_run_scn(&loaded, loaded.seeds[0], NULL, &again, NULL), SIM_OK);
     bool same = false;
     for (uint32_t i = 0; i < again.violations_len; i++) {
         same |= again.violations[i].inv == v->inv && again.violations[i].cls == v->cls;
