@@ -28,8 +28,9 @@ static const struct subcommand subcommands[] = {
 };
 
 static void usage(FILE *f) {
-    fprintf(f, "sentsim %s: deterministic simulation and chaos testing for Redis Sentinel %s\n"
-               "usage: sentsim <command> [options]   (sentsim <command> --help for more)\n\n",
+    fprintf(f,
+            "sentsim %s: deterministic simulation and chaos testing for Redis Sentinel %s\n"
+            "usage: sentsim <command> [options]   (sentsim <command> --help for more)\n\n",
             SENTSIM_VERSION, "7.0");
     for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
         fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);

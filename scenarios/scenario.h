@@ -25,7 +25,7 @@
 #define SCN_ARG_MAX        64   /* bytes in one command word */
 #define SCN_NODES_MAX      4096 /* data nodes in one scenario (scale runs use ~500) */
 #define SCN_SENTINELS_MAX  16
-#define SCN_GROUPS_MAX     512  /* monitored masters */
+#define SCN_GROUPS_MAX     512 /* monitored masters */
 #define SCN_STEPS_MAX      4096
 #define SCN_SEEDS_MAX      256
 
@@ -70,30 +70,30 @@ struct scn_timers {
 /* Per monitored master: what `sentinel monitor` and `sentinel <opt>` set. */
 struct scn_master_settings {
     uint32_t quorum;
-    uint32_t down_after_ms;                 /* Sentinel default 30000 */
-    uint32_t failover_timeout_ms;           /* Sentinel default 180000 */
-    uint32_t parallel_syncs;                /* Sentinel default 1 */
-    uint32_t master_reboot_down_after_ms;   /* 0 = off */
-    char auth_user[SCN_SECRET_MAX];         /* empty = none */
+    uint32_t down_after_ms;               /* Sentinel default 30000 */
+    uint32_t failover_timeout_ms;         /* Sentinel default 180000 */
+    uint32_t parallel_syncs;              /* Sentinel default 1 */
+    uint32_t master_reboot_down_after_ms; /* 0 = off */
+    char auth_user[SCN_SECRET_MAX];       /* empty = none */
     char auth_pass[SCN_SECRET_MAX];
 };
 
 /* One monitored master: a name the sentinels use and its data nodes. */
 struct scn_group {
-    char name[SCN_NAME_MAX];                /* e.g. "mymaster" */
-    uint32_t master;                        /* node index of the initial master */
+    char name[SCN_NAME_MAX]; /* e.g. "mymaster" */
+    uint32_t master;         /* node index of the initial master */
     struct scn_master_settings settings;
     struct scn_pos pos;
 };
 
 struct scn_node {
     char name[SCN_NAME_MAX];
-    uint32_t group;                         /* index into scn.groups */
-    int32_t replicaof;                      /* node index at start; -1: a master */
-    uint32_t priority;                      /* replica-priority, default 100 */
-    bool announced;                         /* replica-announced, default yes */
-    uint32_t min_replicas_to_write;         /* 0 = off */
-    uint32_t min_replicas_max_lag_s;        /* default 10 */
+    uint32_t group;                  /* index into scn.groups */
+    int32_t replicaof;               /* node index at start; -1: a master */
+    uint32_t priority;               /* replica-priority, default 100 */
+    bool announced;                  /* replica-announced, default yes */
+    uint32_t min_replicas_to_write;  /* 0 = off */
+    uint32_t min_replicas_max_lag_s; /* default 10 */
     char requirepass[SCN_SECRET_MAX];
     char masterauth[SCN_SECRET_MAX];
     struct scn_pos pos;
@@ -107,10 +107,10 @@ enum scn_sentinel_impl {
 
 struct scn_sentinel {
     char name[SCN_NAME_MAX];
-    enum scn_sentinel_impl impl;            /* for --sentinel=mixed */
-    char sentinel_user[SCN_SECRET_MAX];     /* credentials towards other sentinels */
+    enum scn_sentinel_impl impl;        /* for --sentinel=mixed */
+    char sentinel_user[SCN_SECRET_MAX]; /* credentials towards other sentinels */
     char sentinel_pass[SCN_SECRET_MAX];
-    char requirepass[SCN_SECRET_MAX];       /* inbound password of this sentinel */
+    char requirepass[SCN_SECRET_MAX]; /* inbound password of this sentinel */
     struct scn_pos pos;
 };
 
@@ -127,7 +127,7 @@ struct scn_ratio {
 };
 
 struct scn_network {
-    struct scn_latency latency;             /* default 1..1 ms in sim */
+    struct scn_latency latency; /* default 1..1 ms in sim */
     struct scn_ratio loss;
 };
 
@@ -141,21 +141,21 @@ struct scn_workload {
 /* ---------------------------------------------------------------- timeline */
 
 enum scn_step_kind {
-    SCN_STEP_KILL,        /* SIGKILL-like crash of `targets` */
-    SCN_STEP_SHUTDOWN,    /* clean shutdown (data nodes save config; sentinels exit) */
-    SCN_STEP_RESTART,     /* start again from the process's current config file */
-    SCN_STEP_PAUSE,       /* SIGSTOP-like: accepts and answers nothing until resumed */
+    SCN_STEP_KILL,     /* SIGKILL-like crash of `targets` */
+    SCN_STEP_SHUTDOWN, /* clean shutdown (data nodes save config; sentinels exit) */
+    SCN_STEP_RESTART,  /* start again from the process's current config file */
+    SCN_STEP_PAUSE,    /* SIGSTOP-like: accepts and answers nothing until resumed */
     SCN_STEP_RESUME,
-    SCN_STEP_PARTITION,   /* cut side_a from side_b (or from everyone else) */
-    SCN_STEP_HEAL,        /* remove every partition */
-    SCN_STEP_LATENCY,     /* new latency for links touching `targets` (all if empty) */
-    SCN_STEP_LOSS,        /* new loss ratio for links touching `targets` (all if empty) */
-    SCN_STEP_CLOCK_JUMP,  /* move a sentinel's clock by jump_ms (may be negative) */
-    SCN_STEP_SENTINEL,    /* run argv (SENTINEL ...) on each target sentinel */
-    SCN_STEP_NODE,        /* run argv (REPLICAOF ..., CONFIG SET ...) on each target node */
-    SCN_STEP_WRITES,      /* start (writes_on) or stop the workload */
-    SCN_STEP_WAIT,        /* block until `cond` holds, or fail at timeout */
-    SCN_STEP_SLEEP,       /* do nothing; lets time pass before the next relative step */
+    SCN_STEP_PARTITION,  /* cut side_a from side_b (or from everyone else) */
+    SCN_STEP_HEAL,       /* remove every partition */
+    SCN_STEP_LATENCY,    /* new latency for links touching `targets` (all if empty) */
+    SCN_STEP_LOSS,       /* new loss ratio for links touching `targets` (all if empty) */
+    SCN_STEP_CLOCK_JUMP, /* move a sentinel's clock by jump_ms (may be negative) */
+    SCN_STEP_SENTINEL,   /* run argv (SENTINEL ...) on each target sentinel */
+    SCN_STEP_NODE,       /* run argv (REPLICAOF ..., CONFIG SET ...) on each target node */
+    SCN_STEP_WRITES,     /* start (writes_on) or stop the workload */
+    SCN_STEP_WAIT,       /* block until `cond` holds, or fail at timeout */
+    SCN_STEP_SLEEP,      /* do nothing; lets time pass before the next relative step */
 };
 
 /* When a step runs. */
@@ -165,10 +165,10 @@ enum scn_when {
 };
 
 enum scn_cond_kind {
-    SCN_COND_EVENT,   /* `event` (text containing `text`) seen on the sentinels in `on` */
-    SCN_COND_KNOWS,   /* every live sentinel knows >= replicas and >= sentinels for group */
-    SCN_COND_ROLE,    /* node `node` reports `role_master` (and, for a replica, `upstream`) */
-    SCN_COND_MASTER,  /* every live sentinel says `node` is the master of `group` */
+    SCN_COND_EVENT,  /* `event` (text containing `text`) seen on the sentinels in `on` */
+    SCN_COND_KNOWS,  /* every live sentinel knows >= replicas and >= sentinels for group */
+    SCN_COND_ROLE,   /* node `node` reports `role_master` (and, for a replica, `upstream`) */
+    SCN_COND_MASTER, /* every live sentinel says `node` is the master of `group` */
 };
 
 enum scn_quantifier {
@@ -179,33 +179,33 @@ enum scn_quantifier {
 struct scn_cond {
     enum scn_cond_kind kind;
     char event[SCN_EVENT_TYPE_MAX];
-    char text[SCN_TEXT_MAX];                /* substring of the event text; "" = any */
+    char text[SCN_TEXT_MAX]; /* substring of the event text; "" = any */
     enum scn_quantifier quantifier;
-    struct scn_set on;                      /* sentinels; empty = all */
+    struct scn_set on; /* sentinels; empty = all */
     uint32_t group;
-    uint32_t replicas;                      /* KNOWS: replicas each sentinel must know */
-    uint32_t sentinels;                     /* KNOWS: other sentinels each must know */
-    uint32_t node;                          /* ROLE, MASTER */
-    bool role_master;                       /* ROLE: true = master, false = replica */
-    int32_t upstream;                       /* ROLE replica: its master node, -1 = any */
+    uint32_t replicas;  /* KNOWS: replicas each sentinel must know */
+    uint32_t sentinels; /* KNOWS: other sentinels each must know */
+    uint32_t node;      /* ROLE, MASTER */
+    bool role_master;   /* ROLE: true = master, false = replica */
+    int32_t upstream;   /* ROLE replica: its master node, -1 = any */
 };
 
 struct scn_step {
     enum scn_step_kind kind;
     enum scn_when when;
     uint64_t time_ms;
-    struct scn_set targets;                 /* processes acted on (kind-dependent) */
-    struct scn_set side_a;                  /* PARTITION */
-    struct scn_set side_b;                  /* PARTITION; empty = everyone not in side_a */
-    bool one_way;                           /* PARTITION: drop only side_a -> side_b */
-    struct scn_latency latency;             /* LATENCY */
-    struct scn_ratio loss;                  /* LOSS */
-    int64_t jump_ms;                        /* CLOCK_JUMP */
-    uint32_t argc;                          /* SENTINEL, NODE */
+    struct scn_set targets;     /* processes acted on (kind-dependent) */
+    struct scn_set side_a;      /* PARTITION */
+    struct scn_set side_b;      /* PARTITION; empty = everyone not in side_a */
+    bool one_way;               /* PARTITION: drop only side_a -> side_b */
+    struct scn_latency latency; /* LATENCY */
+    struct scn_ratio loss;      /* LOSS */
+    int64_t jump_ms;            /* CLOCK_JUMP */
+    uint32_t argc;              /* SENTINEL, NODE */
     char argv[SCN_ARGV_MAX][SCN_ARG_MAX];
-    bool writes_on;                         /* WRITES */
-    struct scn_cond cond;                   /* WAIT */
-    uint64_t timeout_ms;                    /* WAIT; default 60000 */
+    bool writes_on;       /* WRITES */
+    struct scn_cond cond; /* WAIT */
+    uint64_t timeout_ms;  /* WAIT; default 60000 */
     struct scn_pos pos;
 };
 
@@ -214,17 +214,17 @@ struct scn_step {
 /* "The final master of `group` is one of `one_of`" and who replicates from whom. */
 struct scn_expect_replica {
     uint32_t node;
-    int32_t upstream;                       /* node index; SCN_UPSTREAM_MASTER = the final master */
+    int32_t upstream; /* node index; SCN_UPSTREAM_MASTER = the final master */
     struct scn_pos pos;
 };
 #define SCN_UPSTREAM_MASTER (-2)
 
 struct scn_expect_group {
     uint32_t group;
-    struct scn_set master_one_of;           /* empty: no expectation */
+    struct scn_set master_one_of; /* empty: no expectation */
     uint32_t replicas_len;
     struct scn_expect_replica *replicas;
-    bool sentinels_agree;                   /* every live sentinel reports the final master */
+    bool sentinels_agree; /* every live sentinel reports the final master */
     struct scn_pos pos;
 };
 
@@ -245,7 +245,7 @@ struct scn_skeleton {
 
 struct scn_never {
     char event[SCN_EVENT_TYPE_MAX];
-    char text[SCN_TEXT_MAX];                /* substring; "" = any text */
+    char text[SCN_TEXT_MAX]; /* substring; "" = any text */
     struct scn_pos pos;
 };
 
@@ -258,16 +258,16 @@ struct scn_difference {
 struct scn_expect {
     uint32_t groups_len;
     struct scn_expect_group *groups;
-    struct scn_set leader_one_of;           /* sentinels; empty = any */
-    struct scn_set promoted_one_of;         /* nodes; empty = any */
-    uint32_t failovers_min;                 /* +switch-master rounds seen (by any sentinel) */
-    uint32_t failovers_max;                 /* UINT32_MAX = no bound */
+    struct scn_set leader_one_of;   /* sentinels; empty = any */
+    struct scn_set promoted_one_of; /* nodes; empty = any */
+    uint32_t failovers_min;         /* +switch-master rounds seen (by any sentinel) */
+    uint32_t failovers_max;         /* UINT32_MAX = no bound */
     uint32_t skeletons_len;
     struct scn_skeleton *skeletons;
     uint32_t never_len;
     struct scn_never *never;
-    int64_t lost_writes_min;                /* -1 = no bound */
-    int64_t lost_writes_max;                /* -1 = no bound */
+    int64_t lost_writes_min; /* -1 = no bound */
+    int64_t lost_writes_max; /* -1 = no bound */
     uint32_t differences_len;
     struct scn_difference *differences;
 };
@@ -275,16 +275,16 @@ struct scn_expect {
 /* ---------------------------------------------------------------- the scenario */
 
 struct scn {
-    char *path;                             /* as given to scn_load */
+    char *path; /* as given to scn_load */
     char name[64];
     char *description;
     uint32_t cites_len;
-    char **cites;                           /* seed documents, docs, issues */
+    char **cites; /* seed documents, docs, issues */
     uint32_t seeds_len;
-    uint64_t seeds[SCN_SEEDS_MAX];          /* default {1} */
-    uint64_t duration_ms;                   /* hard end of the run (default 120000) */
-    uint64_t settle_ms;                     /* quiet time after the last step (default 10000) */
-    bool explain;                           /* emit REP_KIND_EXPLAIN records */
+    uint64_t seeds[SCN_SEEDS_MAX]; /* default {1} */
+    uint64_t duration_ms;          /* hard end of the run (default 120000) */
+    uint64_t settle_ms;            /* quiet time after the last step (default 10000) */
+    bool explain;                  /* emit REP_KIND_EXPLAIN records */
     struct scn_timers timers;
     struct scn_network network;
     struct scn_workload workload;
@@ -302,7 +302,7 @@ struct scn {
 /* Why loading failed: "path:line:col: message" is printed from this. */
 struct scn_error {
     char path[256];
-    struct scn_pos pos;                     /* 0:0 when the file could not be read */
+    struct scn_pos pos; /* 0:0 when the file could not be read */
     char msg[256];
 };
 
@@ -311,8 +311,8 @@ struct scn_error {
 int scn_load(const char *path, struct scn *out, struct scn_error *err);
 
 /* Same, from a buffer; `name` is used as the path in errors. */
-int scn_load_string(const char *name, const char *yaml, size_t len, struct scn *out,
-                    struct scn_error *err);
+int scn_load_string(
+    const char *name, const char *yaml, size_t len, struct scn *out, struct scn_error *err);
 
 /* Releases everything scn_load allocated; safe on a zeroed struct. */
 void scn_free(struct scn *s);
