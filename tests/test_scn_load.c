@@ -232,6 +232,24 @@ static void test_scn_load_error_positions(void **state) {
     assert_string_equal(msg, "t.yaml:8:44: 'timeout' must be greater than 0");
 }
 
+static void test_scn_load_hostile_text(void **state) {
+    /* Goal: text libfyaml mishandles never reaches it, and quoted content
+     * cannot break the one-line error format. Method: load a directive line
+     * with malformed UTF-8 (libfyaml 0.7.12 loops forever on it), other
+     * malformed UTF-8, and a multi-line flow key; compare the messages. */
+    (void)state;
+    char msg[600];
+    load_error("%a \xd9"
+               "b\n",
+               msg, sizeof msg);
+    assert_string_equal(msg, "t.yaml:1:1: YAML directives ('%YAML', '%TAG') are not supported");
+    load_error("name: caf\xc3\xa9\ncites: [\xed\xa0\x80]\n", msg, sizeof msg);
+    assert_string_equal(msg, "t.yaml:2:9: invalid UTF-8 byte 0xed");
+    load_error("defaults: {quorum: 1, bad\n\n\n  key: 1}\n", msg, sizeof msg);
+    assert_null(strchr(msg, '\n'));
+    assert_non_null(strstr(msg, "unknown key 'bad?"));
+}
+
 static void test_scn_load_free_partial(void **state) {
     /* Goal: scn_free releases a model whose load failed half-way, and is
      * safe on a zeroed struct and twice in a row. Method: fail in each
@@ -284,6 +302,7 @@ int main(void) {
         cmocka_unit_test(test_scn_load_model_fields),
         cmocka_unit_test(test_scn_load_generated_topology),
         cmocka_unit_test(test_scn_load_error_positions),
+        cmocka_unit_test(test_scn_load_hostile_text),
         cmocka_unit_test(test_scn_load_free_partial),
         cmocka_unit_test(test_scn_load_missing_file),
     };
