@@ -19,7 +19,7 @@
 
 #define REAL_REPLY_ELEMENTS_MAX 100000u    /* reply objects (all levels) in one reply */
 #define REAL_REPLY_BYTES_MAX    (8u << 20) /* bytes buffered for one reply */
-#define REAL_LINK_ARGS_MAX      16
+#define REAL_LINK_ARGS_MAX      128
 
 struct real_link {
     redisContext *ctx; /* NULL when closed */

@@ -197,12 +197,16 @@ static void cond_text(const struct scn *s, const struct scn_cond *c, char *out, 
     REAL_UNREACHABLE();
 }
 
-/* Returns 0 when the condition held, 1 at timeout (recorded as the run's failure). */
+/* Returns 0 when the condition held, 1 at timeout (recorded as the run's
+ * failure), 2 when the run reached its duration first (it just ends there,
+ * as in the simulator). */
 static int run_wait(struct runner *r, const struct scn_step *st) {
     char what[SCN_TEXT_MAX + 128];
     cond_text(r->scn, &st->cond, what, sizeof(what));
     uint64_t timeout = st->timeout_ms > 0 ? st->timeout_ms : 60000;
     uint64_t started = real_observe_now(&r->o), deadline = started + timeout;
+    bool capped = deadline > r->scn->duration_ms;
+    if (capped) { deadline = r->scn->duration_ms; }
     for (;;) {
         if (cond_holds(r, &st->cond)) {
             real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_NOTICE,
@@ -215,6 +219,11 @@ static int run_wait(struct runner *r, const struct scn_step *st) {
         uint64_t next = now + COND_POLL_MS < deadline ? now + COND_POLL_MS : deadline;
         int rc = pump(r, next);
         if (rc != 0) { return rc; }
+    }
+    if (capped) {
+        real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_WARNING,
+                          "duration reached during the wait at line %u", st->pos.line);
+        return 2;
     }
     real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_WARNING,
                       "%s:%u:%u: wait timed out after %llu ms (%s)",
@@ -280,7 +289,7 @@ static int run_timeline(struct runner *r, uint64_t *last_end) {
         prev_end = real_observe_now(&r->o);
         if (rc != 0) {
             *last_end = prev_end;
-            return rc;
+            return rc == 2 ? 0 : rc;
         }
     }
     *last_end = prev_end;
