@@ -258,7 +258,7 @@ uint32_t sim_chaos_fault_steps(const struct scn *s);
 /* Shard k of n (1 <= k <= n) owns the seeds s with s % n == k - 1. */
 bool sim_chaos_shard_owns(uint64_t seed, uint32_t k, uint32_t n);
 
-/* Parses "A..B" (inclusive), "k/n", and durations "10m", "90s", "2h". */
+/* Parses "A..B" (inclusive; "A.." is open-ended), "k/n", and durations "10m", "90s", "2h". */
 int sim_chaos_parse_range(const char *s, uint64_t *a, uint64_t *b);
 int sim_chaos_parse_shard(const char *s, uint32_t *k, uint32_t *n);
 int sim_chaos_parse_time(const char *s, uint64_t *out_ms);

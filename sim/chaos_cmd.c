@@ -36,17 +36,18 @@ struct args {
 };
 
 static void usage(FILE *f) {
-    fputs("usage: sentsim chaos [--seeds A..B | --seed S [--replay]] [--jobs N] [--shard k/n]\n"
-          "                     [--time 10m] [--json FILE] [--out DIR] [--no-shrink]\n"
-          "                     [--shrink-tries N] [--repro-max N] [--small] [--salt N]\n"
-          "                     [--faults-max N] [--quiet]\n"
-          "       sentsim chaos --file SCENARIO.yaml [--seed S]\n"
-          "       sentsim chaos --merge FILE.jsonl...\n"
-          "Generates a topology and fault schedule per seed, runs it in the simulator and\n"
-          "checks Sentinel's safety and liveness invariants; each violation is shrunk to a\n"
-          "scenario file under --out (default reports/out/chaos). Exit 0: no unexplained\n"
-          "finding, 1: findings (bug or new), 2: bad usage.\n",
-          f);
+    fputs(
+        "usage: sentsim chaos [--seeds A..B | --seed S [--replay]] [--jobs N] [--shard k/n]\n"
+        "                     [--time 10m [--seeds A..]] [--json FILE] [--out DIR] [--no-shrink]\n"
+        "                     [--shrink-tries N] [--repro-max N] [--small] [--salt N]\n"
+        "                     [--faults-max N] [--quiet]\n"
+        "       sentsim chaos --file SCENARIO.yaml [--seed S]\n"
+        "       sentsim chaos --merge FILE.jsonl...\n"
+        "Generates a topology and fault schedule per seed, runs it in the simulator and\n"
+        "checks Sentinel's safety and liveness invariants; each violation is shrunk to a\n"
+        "scenario file under --out (default reports/out/chaos). Exit 0: no unexplained\n"
+        "finding, 1: findings (bug or new), 2: bad usage.\n",
+        f);
 }
 
 static int bad(const char *what, const char *val) {
@@ -138,6 +139,10 @@ static int parse_args(int argc, char **argv, struct args *a) {
     if (a->have_seed && !a->have_seeds) { a->batch.first = a->batch.last = a->seed; }
     if (a->batch.time_limit_ms && !a->have_seeds && !a->have_seed) { a->batch.last = UINT64_MAX; }
     if (a->replay && !a->have_seed) { return bad("--replay without --seed", ""); }
+    if (a->batch.last == UINT64_MAX && a->batch.time_limit_ms == 0 && a->merge_len == 0 &&
+        a->file == NULL) {
+        return bad("open-ended --seeds without --time", "");
+    }
     return 0;
 }
 

@@ -42,7 +42,13 @@ int sim_chaos_parse_range(const char *s, uint64_t *a, uint64_t *b) {
         *b = *a;
         return 0;
     }
-    if (parse_u64(s, dots, a) != 0 || parse_u64(dots + 2, end, b) != 0 || *b < *a) { return -1; }
+    if (parse_u64(s, dots, a) != 0) { return -1; }
+    if (dots + 2 == end) {
+        /* "A..": open-ended, for --time runs that continue where another stopped. */
+        *b = UINT64_MAX;
+        return 0;
+    }
+    if (parse_u64(dots + 2, end, b) != 0 || *b < *a) { return -1; }
     return 0;
 }
 

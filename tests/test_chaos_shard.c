@@ -38,7 +38,8 @@ static void test_chaos_shard_covers_each_seed_once(void **state) {
     }
 }
 
-/* Goal: seed ranges parse inclusively and reject nonsense. Method: table. */
+/* Goal: seed ranges parse inclusively ("A.." is open-ended) and reject
+ * nonsense. Method: table. */
 static void test_chaos_shard_parse_range(void **state) {
     (void)state;
     uint64_t a = 0, b = 0;
@@ -50,8 +51,10 @@ static void test_chaos_shard_parse_range(void **state) {
     assert_int_equal(b, 42);
     assert_int_equal(sim_chaos_parse_range("0..18446744073709551615", &a, &b), 0);
     assert_int_equal(b, UINT64_MAX);
-    const char *bad[] = {
-        "", "..", "5..", "..5", "9..3", "1...3", "x..3", "1..3x", "18446744073709551616"};
+    assert_int_equal(sim_chaos_parse_range("5000..", &a, &b), 0);
+    assert_int_equal(a, 5000);
+    assert_int_equal(b, UINT64_MAX);
+    const char *bad[] = {"", "..", "..5", "9..3", "1...3", "x..3", "1..3x", "18446744073709551616"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(sim_chaos_parse_range(bad[i], &a, &b), -1);
     }
