@@ -334,12 +334,12 @@ void core__on_command(struct core_sentinel *s, const struct core_input *in) {
     struct core_input copy;
     size_t bytes = 0;
     CORE_ASSERT(in->argc >= 1);
-    CORE_ASSERT(in->argc <= CORE__COMMAND_ARGS_MAX);
-    for (uint32_t k = 0; k < in->argc; k++) {
+    CORE_ASSERT(in->argv != NULL);
+    for (uint32_t k = 0; k < in->argc && k <= CORE__COMMAND_ARGS_MAX; k++) {
         bytes += in->argv_len[k] + 1 + 2 * sizeof(void *);
     }
     /* A request that cannot fit the step arena is refused, not trusted. */
-    if (bytes > s->lim.arena_bytes / 4) {
+    if (in->argc > CORE__COMMAND_ARGS_MAX || bytes > s->lim.arena_bytes / 4) {
         reply_error(s, in->client, "ERR Protocol error: command too large (sentsim limit)");
         return;
     }

@@ -269,8 +269,8 @@ static bool input_valid(const struct core_sentinel *s, const struct core_input *
     if (s->halted || (unsigned)in->kind > CORE_IN_COMMAND) { return false; }
     if ((in->kind == CORE_IN_START) == s->started) { return false; }
     if (in->kind == CORE_IN_REPLY && in->reply == NULL) { return false; }
-    if (in->kind == CORE_IN_COMMAND && (in->argc == 0 || in->argc > CORE__COMMAND_ARGS_MAX ||
-                                        in->argv == NULL || in->argv_len == NULL)) {
+    if (in->kind == CORE_IN_COMMAND &&
+        (in->argc == 0 || in->argv == NULL || in->argv_len == NULL)) {
         return false;
     }
     return true;
