@@ -3,7 +3,9 @@
  * Method: a generated schedule ends by healing the network and resuming and
  * restarting every process, then leaves the convergence bound
  * (chaos_bound.c) plus a stable window. If the run reached that window
- * with every data node and a quorum and a majority of the sentinels up,
+ * with the network healed (no partition, links back to the scenario's
+ * latency and loss) and every data node and a quorum and a majority of the
+ * sentinels up,
  * every monitored master must have converged: all live sentinels report the
  * same node, that node is up and a master, and every other node of the
  * group replicates from it, directly or through a chain of replicas
@@ -196,6 +198,48 @@ static void judge_data(struct sim_chaos_check *c, const struct rep_run *run) {
                     run->writes.lost, run->writes.acked, mrw, most, who[0] ? who : "?", why);
 }
 
+static bool same_ratio(struct scn_ratio a, struct scn_ratio b) {
+    bool a_never = a.num == 0 || a.den == 0, b_never = b.num == 0 || b.den == 0;
+    return (a_never && b_never) || (a.num == b.num && a.den == b.den);
+}
+
+/* Whether the timeline ends with the network healed: no partition left in
+ * force and every process's latency and loss back to the scenario's own.
+ * Steps run in order whatever their timing, so a static walk suffices. A
+ * shrunk schedule may have lost its final heal; it is then not judged. */
+static bool network_healed(const struct scn *s) {
+    uint32_t procs = s->nodes_len + s->sentinels_len;
+    uint8_t *odd = calloc(procs ? procs : 1, 1); /* bit 0: latency, bit 1: loss changed */
+    if (odd == NULL) { return false; }
+    bool cut = false;
+    for (uint32_t i = 0; i < s->steps_len; i++) {
+        const struct scn_step *st = &s->steps[i];
+        if (st->kind == SCN_STEP_PARTITION) { cut = true; }
+        if (st->kind == SCN_STEP_HEAL) { cut = false; }
+        if (st->kind != SCN_STEP_LATENCY && st->kind != SCN_STEP_LOSS) { continue; }
+        bool lat = st->kind == SCN_STEP_LATENCY;
+        bool normal = lat ? st->latency.min_ms == s->network.latency.min_ms &&
+                                st->latency.max_ms == s->network.latency.max_ms
+                          : same_ratio(st->loss, s->network.loss);
+        uint8_t bit = lat ? 1u : 2u;
+        uint32_t n = st->targets.len ? st->targets.len : procs;
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t at = k;
+            if (st->targets.len > 0) {
+                struct scn_proc p = st->targets.items[k];
+                at = p.kind == SCN_PROC_NODE ? p.index : s->nodes_len + p.index;
+            }
+            odd[at] = (uint8_t)(normal ? odd[at] & ~bit : odd[at] | bit);
+        }
+    }
+    bool healed = !cut;
+    for (uint32_t p = 0; p < procs; p++) {
+        healed &= odd[p] == 0;
+    }
+    free(odd);
+    return healed;
+}
+
 void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run) {
     SIM_ASSERT(run != NULL);
     SIM_ASSERT(run->scn != NULL);
@@ -203,7 +247,7 @@ void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run) {
     uint64_t stable = sim_chaos__stable_from(c);
     /* Liveness needs the stable window: a run cut short (its hard end came
      * first, or it stopped at a violation) is not judged. */
-    if (stable != UINT64_MAX && run->end_t_ms >= stable) {
+    if (stable != UINT64_MAX && run->end_t_ms >= stable && network_healed(s)) {
         bool all = true;
         for (uint32_t g = 0; g < s->groups_len; g++) {
             if (electable(run, g)) {
