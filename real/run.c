@@ -253,11 +253,13 @@ static int run_step(struct runner *r, const struct scn_step *st) {
         break;
     }
     r->mark = r->o.log.len;
-    if (!r->faulted) {
-        r->faulted = true;
-        r->fault_t_ms = real_observe_now(&r->o);
-    }
     int rc = real_fault_apply(&r->w, &r->o, st, r->errstr, r->errlen);
+    /* The origin of normalized times is the first fault's own record. */
+    for (size_t i = r->mark; !r->faulted && i < r->o.log.len; i++) {
+        if (r->o.log.events[i].kind != REP_KIND_FAULT) { continue; }
+        r->faulted = true;
+        r->fault_t_ms = r->o.log.events[i].t_ms;
+    }
     if (rc == REAL_E_REFUSED) { return REAL_E_BAD; }
     if (rc != 0) {
         snprintf(r->failure, sizeof(r->failure), "%s step failed: %.200s", real_step_name(st->kind),
