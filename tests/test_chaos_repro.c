@@ -65,7 +65,7 @@ static const char orphan_yaml[] = "name: orphan\n"
                                   "  - shutdown: [m]\n"
                                   "  - wait: {event: +switch-master, on: all, timeout: 30000}\n"
                                   "  - sentinel: {on: all, command: SENTINEL RESET mymaster}\n"
-                                  "  - latency: 2ms\n"
+                                  "  - sleep: 1500\n"
                                   "  - restart: [m]\n";
 
 /* Goal: a finding shrinks into a smaller scenario file that the loader
