@@ -253,6 +253,49 @@ static void test_chaos_check_coverage_counts(void **state) {
     assert_string_equal(sim_chaos_cov_event_name(sim_chaos_cov_event("+tilt")), "+tilt");
 }
 
+/* Goal: liveness is judged only once the timeline has healed the network:
+ * a partition left in force, or a link left lossy, means no judgement.
+ * Method: a split final state (two masters) with the scenario's steps set
+ * to [partition], [partition, heal], and [loss 1/2 on m, loss never on m]. */
+static void test_chaos_check_end_needs_healed_network(void **state) {
+    struct fixture *f = *state;
+    for (uint32_t i = 0; i < 3; i++) {
+        f->run.sentinels[i].up = true;
+        f->run.sentinels[i].master_of_group[0] = 0;
+        f->run.nodes[i].up = true;
+        f->run.nodes[i].is_master = true;
+    }
+    f->run.end_t_ms = 50000;
+    struct scn_proc m = {SCN_PROC_NODE, 0};
+    struct scn_step steps[2];
+    memset(steps, 0, sizeof(steps));
+    steps[0].kind = SCN_STEP_PARTITION;
+    steps[0].side_a.items = &m;
+    steps[0].side_a.len = 1;
+    f->scn.steps = steps;
+    f->scn.steps_len = 1;
+    sim_chaos_check_stable_from(f->c, 40000);
+    sim_chaos_check_end(f->c, &f->run);
+    assert_string_equal(findings(f), "");
+    assert_false(sim_chaos_check_judged(f->c));
+    steps[0].kind = SCN_STEP_LOSS;
+    steps[0].targets.items = &m;
+    steps[0].targets.len = 1;
+    steps[0].loss.num = 1;
+    steps[0].loss.den = 2;
+    sim_chaos_check_end(f->c, &f->run);
+    assert_string_equal(findings(f), "");
+    steps[1] = steps[0];
+    steps[1].loss.num = 0;
+    steps[1].loss.den = 0;
+    f->scn.steps_len = 2;
+    sim_chaos_check_end(f->c, &f->run);
+    assert_string_equal(findings(f), "no-convergence/new");
+    assert_true(sim_chaos_check_judged(f->c));
+    f->scn.steps = NULL;
+    f->scn.steps_len = 0;
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_chaos_check_double_vote_flagged, setup, teardown),
@@ -261,6 +304,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_chaos_check_failover_needs_odown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_switch_and_priority, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_end_convergence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chaos_check_end_needs_healed_network, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_writes_lost_known, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_coverage_counts, setup, teardown),
     };
