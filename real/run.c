@@ -476,7 +476,8 @@ int real_run(const struct scn *scn,
     if (rc == 0) {
         uint64_t ready = real__now_ms();
         rc = run_timeline(r, &last_end);
-        if (rc == 0 || rc == 1) {
+        /* A failed step ends the run at once, as in the simulator; otherwise settle. */
+        if (rc == 0) {
             uint64_t end = last_end + scn->settle_ms;
             if (end > scn->duration_ms) {
                 end = scn->duration_ms > last_end ? scn->duration_ms : last_end;
