@@ -281,6 +281,27 @@ static void test_seam_failover_old_master_converted_once(void **state) {
     cw_free(r.w);
 }
 
+/* Goal: after the switch the old master is a fresh replica record on every
+ * sentinel; staying dead it goes +sdown about down-after (30 s) after that
+ * sentinel's own switch (§11.1: new records start with act_ping_time = now).
+ * Method: run 35 s past the leader's switch, compare each sentinel's
+ * +sdown of the old master's replica record with its +switch-master. */
+static void test_seam_failover_dead_old_master_sdown_after_switch(void **state) {
+    (void)state;
+    struct run r;
+    run_failover(&r, 7000);
+    cw_run(r.w, cw_now(r.w) + 35000);
+    for (int k = 0; k < 3; k++) {
+        int sw = seam_must_find(r.w, r.from, k, "+switch-master", "mymaster " M_ADDR);
+        int sd = seam_must_find(r.w, sw, k, "+sdown",
+                                "slave 10.0.1.1:6379 " M_ADDR " @ mymaster " R1_ADDR);
+        uint64_t after = cw_event_at(r.w, sd)->t - cw_event_at(r.w, sw)->t;
+        assert_true(after >= 30000 && after <= 31200);
+        assert_int_equal(cw_count(r.w, k, "+sdown", "slave 10.0.1.1:6379"), 1);
+    }
+    cw_free(r.w);
+}
+
 int main(void) {
     core_test_install_handler();
     const struct CMUnitTest tests[] = {
@@ -290,6 +311,7 @@ int main(void) {
         cmocka_unit_test(test_seam_failover_second_observer_sequence),
         cmocka_unit_test(test_seam_failover_observers_switch_first),
         cmocka_unit_test(test_seam_failover_old_master_converted_once),
+        cmocka_unit_test(test_seam_failover_dead_old_master_sdown_after_switch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
