@@ -281,6 +281,36 @@ static void test_seam_failover_old_master_converted_once(void **state) {
     cw_free(r.w);
 }
 
+/* Goal: §7.2.2's consequence over many runs: the first sentinel to reach
+ * SDOWN leads only if its re-ask (ASK-PERIOD after its first, answered 0)
+ * comes before any other sentinel has found a peer already SDOWN, which
+ * needs the second +sdown to come at least ASK-PERIOD after the first.
+ * Method: 12 seeds; for each, find the leader and the first two +sdown. */
+static void test_seam_failover_first_sdown_rarely_leads(void **state) {
+    (void)state;
+    int first_led = 0;
+    for (uint64_t seed = 100; seed < 1300; seed += 100) {
+        struct run r;
+        run_failover(&r, seed);
+        int a = seam_must_find(r.w, r.from, r.first_sdown, "+sdown", "master mymaster");
+        int b = -1;
+        for (int j = a + 1; j < cw_events_len(r.w) && b < 0; j++) {
+            const struct cw_event *e = cw_event_at(r.w, j);
+            if (e->sentinel != r.first_sdown && strcmp(e->type, "+sdown") == 0 &&
+                strstr(e->text, "master mymaster") != NULL) {
+                b = j;
+            }
+        }
+        assert_true(b >= 0);
+        if (r.leader == r.first_sdown) {
+            first_led++;
+            assert_true(cw_event_at(r.w, b)->t - cw_event_at(r.w, a)->t >= 1000);
+        }
+        cw_free(r.w);
+    }
+    assert_true(first_led <= 2);
+}
+
 /* Goal: after the switch the old master is a fresh replica record on every
  * sentinel; staying dead it goes +sdown about down-after (30 s) after that
  * sentinel's own switch (§11.1: new records start with act_ping_time = now).
@@ -312,6 +342,7 @@ int main(void) {
         cmocka_unit_test(test_seam_failover_observers_switch_first),
         cmocka_unit_test(test_seam_failover_old_master_converted_once),
         cmocka_unit_test(test_seam_failover_dead_old_master_sdown_after_switch),
+        cmocka_unit_test(test_seam_failover_first_sdown_rarely_leads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
