@@ -152,13 +152,12 @@ static void names_of(const struct scn *s, const struct scn_set *set, char *out, 
     }
 }
 
-static void wait_gone(struct real_world *w, struct real_proc *p, struct real_observer *o) {
+static void wait_gone(struct real_proc *p, struct real_observer *o) {
     uint64_t deadline = real__now_ms() + SHUTDOWN_WAIT_MS;
     while (real_proc_alive(p) && real__now_ms() < deadline) {
         real_observe_poll(o);
         real__sleep_ms(5);
     }
-    (void)w;
     if (real_proc_alive(p)) {
         real_observe_note(o, REP_KIND_CHECK, REP_LEVEL_WARNING,
                           "%s did not exit within %u ms of SIGTERM; killed", p->name,
@@ -248,7 +247,7 @@ static int act_on(struct real_world *w,
             kill(p->pid, SIGCONT);
             p->paused = false;
         }
-        wait_gone(w, p, o);
+        wait_gone(p, o);
         return 0;
     case SCN_STEP_RESTART:
         if (real_proc_start(w, p) != 0) {
