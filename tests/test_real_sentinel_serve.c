@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -282,6 +283,54 @@ static void test_sentinel_serve_drops_hostile_clients(void **state) {
     assert_true(ours.pid > 0 && kill(ours.pid, 0) == 0);
 }
 
+/* Goal: a storm of random bytes from many clients at once never stops the
+ * sentinel from answering the well-behaved. Method: 32 connections fed
+ * seeded random bytes (half of them framed like RESP, to get past the
+ * first line) for 5 s, reconnecting when dropped, with a PING between
+ * bursts; the process must live and answer throughout. */
+static void test_sentinel_serve_survives_garbage_storm(void **state) {
+    (void)state;
+    start_trio("");
+    assert_true(rsh_wait_up(ours.port, 5000));
+    enum { CONNS = 32 };
+    int fds[CONNS];
+    for (int i = 0; i < CONNS; i++) {
+        fds[i] = raw_connect(ours.port);
+    }
+    unsigned seed = 20261122;
+    uint64_t end = rsh_now_ms() + 5000;
+    long sent = 0;
+    while (rsh_now_ms() < end) {
+        for (int i = 0; i < CONNS; i++) {
+            char buf[2048];
+            size_t n = (size_t)(rand_r(&seed) % (int)sizeof(buf)) + 1;
+            for (size_t k = 0; k < n; k++) {
+                buf[k] = (char)rand_r(&seed);
+            }
+            if (i % 2 == 0 && n > 16) {
+                int m = snprintf(buf, 16, "*%d\r\n$%d\r\n", rand_r(&seed) % 12, rand_r(&seed) % 40);
+                buf[m] = (char)rand_r(&seed);
+            }
+            if (send(fds[i], buf, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+                (errno == EPIPE || errno == ECONNRESET)) {
+                close(fds[i]);
+                fds[i] = raw_connect(ours.port);
+            } else {
+                sent += (long)n;
+            }
+            char sink[4096];
+            (void)recv(fds[i], sink, sizeof(sink), MSG_DONTWAIT);
+        }
+        assert_true(rsh_wait_up(ours.port, 2000));
+    }
+    for (int i = 0; i < CONNS; i++) {
+        close(fds[i]);
+    }
+    assert_true(sent > 100000);
+    assert_true(kill(ours.pid, 0) == 0);
+    assert_true(rsh_wait(replica_known, NULL, 15000));
+}
+
 static bool healthy_master_ok(void *arg) {
     (void)arg;
     char *flags = rsh_master_field(ours.port, "mymaster", "flags");
@@ -523,6 +572,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sentinel_serve_publishes_sdown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_drops_hostile_clients, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_survives_hostile_servers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_survives_garbage_storm, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_requires_auth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_sigterm_is_clean, setup, teardown),
