@@ -66,8 +66,13 @@ static void build(uint64_t seed, struct scn *s) {
         sim_chaos_scn_free(s);
     } while (true);
     struct scn_step *k = &s->steps[2], *j = &s->steps[s->steps_len - 3];
-    free(k->targets.items);
-    free(j->targets.items);
+    struct scn_step *both[2] = {k, j};
+    for (int b = 0; b < 2; b++) {
+        free(both[b]->targets.items);
+        free(both[b]->side_a.items);
+        free(both[b]->side_b.items);
+        free(both[b]->cond.on.items);
+    }
     memset(k, 0, sizeof(*k));
     memset(j, 0, sizeof(*j));
     k->kind = SCN_STEP_KILL;
