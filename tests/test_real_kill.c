@@ -1,12 +1,13 @@
 /* test_real_kill.c: SIGKILL the harness mid-failover; nothing may be left.
  *
- * Method: `$SENTSIM real` runs a failover scenario (one on loopback, one in
- * network namespaces); at a random moment during the failover the test
- * SIGKILLs it (no handler runs, no cleanup code of the harness gets a
- * chance), then checks within 5 s that no process of that run still runs,
- * none of its ports listens, and its temp root, namespaces and nftables
- * tables are gone. The ports and processes are learnt while it runs, from
- * its temp root (each process's config file and working directory).
+ * Method: `$SENTSIM real` runs a failover scenario (the mission scenario
+ * master-dies-first on loopback, a partition in network namespaces); at a
+ * random moment during the failover the test SIGKILLs it (no handler runs,
+ * no cleanup code of the harness gets a chance), then checks within 5 s
+ * that no process of that run still runs, none of its ports listens, and
+ * its temp root, namespaces and nftables tables are gone. The ports and
+ * processes are learnt while it runs, from its temp root (each process's
+ * config file and working directory).
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -33,16 +34,8 @@
 #define PORTS_MAX      64
 #define GONE_WITHIN_MS 5000u
 
-static const char *const loopback_yaml =
-    "name: kill-loopback\n"
-    "timers: {info-period: 1000}\n"
-    "defaults: {quorum: 2, down-after-milliseconds: 1500, failover-timeout: 6000}\n"
-    "masters:\n  mymaster: {master: m, replicas: [r1, r2]}\n"
-    "sentinels: 3\n"
-    "workload: {writes-per-sec: 100}\n"
-    "timeline:\n"
-    "  - kill: m\n"
-    "  - wait: {event: +switch-master, on: all, timeout: 30s}\n";
+/* The mission scenario: the master dies and a failover follows (~2-7 s in). */
+#define MISSION "scenarios/library/master-dies-first.yaml"
 
 static const char *const netns_yaml =
     "name: kill-netns\n"
@@ -125,14 +118,9 @@ static bool host_has_our_nft_table(void) {
     return strstr(out, "sentsim") != NULL;
 }
 
-/* Starts the harness on `yaml`, kills it `after_ms` after the first fault
- * could have happened, then checks that everything goes within 5 s. */
-static void kill_and_check(const char *yaml, uint64_t after_ms, int sig) {
-    char scn_path[] = "/tmp/sentsim-test-kill-XXXXXX";
-    int fd = mkstemp(scn_path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
-    close(fd);
+/* Starts the harness on the scenario file, kills it `after_ms` after the
+ * first fault could have happened, then checks that everything goes within 5 s. */
+static void kill_and_check(const char *scn_path, uint64_t after_ms, int sig) {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -178,7 +166,6 @@ static void kill_and_check(const char *yaml, uint64_t after_ms, int sig) {
         }
         if (!gone) { real__sleep_ms(50); }
     }
-    unlink(scn_path);
     if (!gone) {
         fail_msg("after %u ms: %d processes, root %s, %d namespaces", GONE_WITHIN_MS,
                  processes_under(root), stat(root, &st) == 0 ? "present" : "gone",
@@ -197,7 +184,7 @@ static void test_real_kill_harness_mid_failover_loopback(void **state) {
     (void)state;
     srand((unsigned)time(NULL));
     for (int i = 0; i < 3; i++) {
-        kill_and_check(loopback_yaml, (uint64_t)(rand() % 4500), SIGKILL);
+        kill_and_check(MISSION, (uint64_t)(rand() % 4500), SIGKILL);
     }
 }
 
@@ -205,7 +192,7 @@ static void test_real_kill_sigint_cleans_up_and_exits_130(void **state) {
     /* Goal: Ctrl-C mid-failover ends the run cleanly: exit 130 and nothing
      * left. Method: SIGINT at a random moment of the failover. */
     (void)state;
-    kill_and_check(loopback_yaml, (uint64_t)(rand() % 4500), SIGINT);
+    kill_and_check(MISSION, (uint64_t)(rand() % 4500), SIGINT);
 }
 
 static void test_real_kill_harness_mid_failover_netns(void **state) {
@@ -215,9 +202,15 @@ static void test_real_kill_harness_mid_failover_netns(void **state) {
     (void)state;
     char why[160];
     if (!real_netns_available(why, sizeof(why))) { skip(); }
+    char path[] = "/tmp/sentsim-test-kill-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, netns_yaml, strlen(netns_yaml)), (ssize_t)strlen(netns_yaml));
+    close(fd);
     for (int i = 0; i < 2; i++) {
-        kill_and_check(netns_yaml, (uint64_t)(rand() % 4500), SIGKILL);
+        kill_and_check(path, (uint64_t)(rand() % 4500), SIGKILL);
     }
+    unlink(path);
 }
 
 int main(void) {
