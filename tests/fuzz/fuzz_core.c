@@ -11,7 +11,8 @@
  * valid for the seam, so checked are: core_step() returns CORE_OK; no
  * CORE_ASSERT fires (the default handler traps); outputs are well formed
  * (fresh connection ids, sends only on open connections with increasing
- * command ids, events named +x/-x); the current epoch never decreases; and
+ * command ids and NUL-terminated words, replies only to the client that
+ * asked, events named +x/-x); the current epoch never decreases; and
  * the last persisted config file loads into a new core with the same id.
  *
  * fuzz-sources: core
@@ -128,6 +129,9 @@ static void on_output(struct fz *f, const struct core_output *o) {
     case CORE_OUT_SEND: {
         struct conn *c = conn_by_id(f, o->conn);
         CHECK(o->argc >= 1 && o->argv != NULL && o->argv_len != NULL);
+        for (uint32_t j = 0; j < o->argc; j++) {
+            CHECK(o->argv[j] != NULL && o->argv[j][o->argv_len[j]] == '\0');
+        }
         CHECK(o->cmd > f->last_cmd);
         f->last_cmd = o->cmd;
         if (c == NULL) { break; } /* beyond our table: never answered */
@@ -151,6 +155,7 @@ static void on_output(struct fz *f, const struct core_output *o) {
         break;
     case CORE_OUT_REPLY:
         CHECK(o->reply != NULL);
+        CHECK(o->client == 7); /* the only client this target ever plays */
         break;
     case CORE_OUT_CRASH:
     case CORE_OUT_EXIT:
