@@ -80,11 +80,13 @@ struct sim_chaos_check {
     uint32_t el_len;
     uint64_t stable_from_ms;
     bool judged;   /* liveness was judged at the end */
-    uint32_t seen; /* bit per invariant already flagged */
+    uint64_t seen; /* bit per invariant and class already flagged */
     uint32_t v_len;
     struct sim_chaos_violation v[SIM_CHAOS_VIOLATIONS_MAX];
     struct sim_chaos_cov cov;
 };
+
+_Static_assert(SIM_CHAOS_INV_COUNT * 3 <= 64, "one bit per invariant and class in `seen`");
 
 static const char *const inv_names[SIM_CHAOS_INV_COUNT] = {
     "two-leaders", "vote-changed",   "epoch-regressed", "failover-no-odown", "unpromoted",  "prio0",
