@@ -36,6 +36,24 @@ static void test_hello_parse_fields(void **state) {
     assert_int_equal(h.master_config_epoch, 6);
 }
 
+/* Goal: a hello captured from a real redis-sentinel 7.0.15 (SUBSCRIBE
+ * __sentinel__:hello on its master) parses, and formatting the result gives
+ * back the very same bytes. Method: parse, format, compare. */
+static void test_hello_real_sentinel_capture(void **state) {
+    (void)state;
+    static const char real[] =
+        "127.0.0.1,26999,5992e2c78330cc0cc75922adc85425acb8a88c7a,0,mymaster,127.0.0.1,26990,0";
+    struct core__hello h;
+    assert_int_equal(core__hello_parse(real, sizeof(real) - 1, &h), 0);
+    assert_int_equal(h.port, 26999);
+    assert_int_equal(h.master_port, 26990);
+    char mem[CORE__HELLO_MAX + 1];
+    struct core__buf b;
+    core__buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(core__hello_format(&b, &h), 0);
+    assert_string_equal(mem, real);
+}
+
 /* Goal: everything Sentinel would not have produced is rejected and leaves
  * a zeroed record. Method: table of malformed payloads. */
 static void test_hello_parse_rejects_malformed(void **state) {
@@ -154,6 +172,7 @@ int main(void) {
     core_test_install_handler();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hello_parse_fields),
+        cmocka_unit_test(test_hello_real_sentinel_capture),
         cmocka_unit_test(test_hello_parse_rejects_malformed),
         cmocka_unit_test(test_hello_parse_bounds),
         cmocka_unit_test(test_hello_format_round_trip),
