@@ -230,7 +230,9 @@ static int32_t group_named(const struct sim_chaos_check *c, const char *name, si
 static uint32_t words(const char *text, char *buf, size_t cap, char **w, uint32_t max) {
     snprintf(buf, cap, "%s", text);
     uint32_t n = 0;
-    for (char *p = strtok(buf, " "); p != NULL && n < max; p = strtok(NULL, " ")) {
+    char *save = NULL;
+    for (char *p = strtok_r(buf, " ", &save); p != NULL && n < max;
+         p = strtok_r(NULL, " ", &save)) {
         w[n++] = p;
     }
     return n;
