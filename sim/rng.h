@@ -15,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Stream ids. Sentinel i uses SIM_STREAM_SENTINEL + i. */
+/* Stream ids. Sentinel i uses SIM_STREAM_SENTINEL + i. FAULTS is reserved
+ * for fault generators (the chaos explorer draws from its own stream). */
 enum sim_stream {
     SIM_STREAM_NETWORK = 1,
     SIM_STREAM_FAULTS = 2,

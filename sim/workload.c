@@ -34,6 +34,10 @@ int sim__client_init(struct sim_world *w) {
     c->writes_cap = cap < WRITES_CAP_MAX ? cap : WRITES_CAP_MAX;
     c->interval_ms = 1000 / wl->writes_per_sec > 0 ? 1000 / wl->writes_per_sec : 1;
     c->acked_by = calloc(c->writes_cap, sizeof(*c->acked_by));
+    /* Clients shuffle their sentinel list: start with a random one. */
+    if (w->sentinels_len > 0) {
+        c->sentinel = (uint32_t)sim_rng_below(&w->rng_workload, w->sentinels_len);
+    }
     return c->acked_by != NULL ? 0 : -1;
 }
 

@@ -105,7 +105,6 @@ int sim__world_init(struct sim_world *w,
         return SIM_E_LIMIT;
     }
     sim_rng_seed(&w->rng_net, seed, SIM_STREAM_NETWORK);
-    sim_rng_seed(&w->rng_faults, seed, SIM_STREAM_FAULTS);
     sim_rng_seed(&w->rng_nodes, seed, SIM_STREAM_NODES);
     sim_rng_seed(&w->rng_workload, seed, SIM_STREAM_WORKLOAD);
     /* Limits sized to the scenario (with margins for stale records), not to

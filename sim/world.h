@@ -242,7 +242,6 @@ struct sim_world {
     bool stopped;
     struct sim_sched sched;
     struct sim_rng rng_net;
-    struct sim_rng rng_faults;
     struct sim_rng rng_nodes;
     struct sim_rng rng_workload;
 
