@@ -454,6 +454,39 @@ static void test_peer_vote_wrong_shapes(void **state) {
     hw_free(w);
 }
 
+static const struct core_reply *wrong_password(struct hw *w,
+                                               int node,
+                                               const struct core_output *o,
+                                               void *ud) {
+    static const struct core_reply wrongpass = {
+        .type = CORE_REPLY_ERROR,
+        .str = "WRONGPASS invalid username-password pair or user is disabled.",
+        .len = 62};
+    static const struct core_reply noauth = {
+        .type = CORE_REPLY_ERROR, .str = "NOAUTH Authentication required.", .len = 31};
+    (void)w, (void)node, (void)ud;
+    return is(o, "AUTH") ? &wrongpass : &noauth;
+}
+
+static void test_wrong_password(void **state) {
+    /* Goal: a master that refuses our password (spec §4.2, §4.5) is judged
+     * SDOWN (-NOAUTH is not a valid PING reply) and its pub/sub link loops:
+     * the SUBSCRIBE error closes it and it is opened again, at most once
+     * per ping period; good is unaffected. Method: bad answers AUTH with
+     * -WRONGPASS and everything else with -NOAUTH for 30 s. */
+    (void)state;
+    struct hw *w = hw_new(false);
+    hw_set_answer(w, HW_BAD, wrong_password, NULL);
+    hw_run(w, 10000);
+    assert_true(hw_sent(w, HW_BAD, "AUTH") >= 2);
+    assert_int_equal(hw_count(w, "+sdown", "master bad"), 1);
+    int loops = hw_connects(w, HW_BAD, true);
+    assert_true(loops >= 5 && loops <= 11); /* 10 s, ping period 1 s */
+    assert_int_equal(hw_connects(w, HW_BAD, false), 1);
+    good_survives(w);
+    hw_free(w);
+}
+
 static void test_node_never_answers(void **state) {
     /* Goal: a node that accepts connections and never answers is judged
      * down after down-after-milliseconds and costs good nothing. Method: bad
@@ -483,6 +516,7 @@ int main(void) {
         cmocka_unit_test(test_hello_max_epoch),
         cmocka_unit_test(test_hello_malformed),
         cmocka_unit_test(test_peer_vote_wrong_shapes),
+        cmocka_unit_test(test_wrong_password),
         cmocka_unit_test(test_node_never_answers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,7 +65,8 @@ static const char conf_base[] = "sentinel myid 000000000000000000000000000000000
                                 "sentinel failover-timeout good 10000\n"
                                 "sentinel monitor bad 10.0.2.1 6379 1\n"
                                 "sentinel down-after-milliseconds bad 1000\n"
-                                "sentinel failover-timeout bad 10000\n";
+                                "sentinel failover-timeout bad 10000\n"
+                                "sentinel auth-pass bad s3cret\n";
 static const char conf_peer[] = "sentinel known-sentinel bad 10.0.0.9 26379 " HW_PEER_ID "\n";
 
 static void *hw_alloc(void *ud, size_t n) {
@@ -388,6 +389,14 @@ int hw_count(const struct hw *w, const char *type, const char *text) {
     for (int j = 0; j < w->nrec; j++) {
         const struct hw_rec *r = &w->rec[j];
         n += strcmp(r->type, type) == 0 && (text == NULL || strstr(r->text, text) != NULL);
+    }
+    return n;
+}
+
+int hw_connects(const struct hw *w, int node, bool pubsub) {
+    int n = 0;
+    for (int j = 0; j < w->nconns; j++) {
+        n += w->conns[j].node == node && w->conns[j].pubsub == pubsub;
     }
     return n;
 }

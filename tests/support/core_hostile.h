@@ -3,8 +3,8 @@
  *
  * Method: a single core monitors two masters: `good` (node 0 at
  * 10.0.1.1:6379 with replica node 1 at 10.0.1.2:6379, quorum 1) and `bad`
- * (node 2 at 10.0.2.1:6379, quorum 1), and may know one more sentinel of
- * `bad` (node 3 at 10.0.0.9:26379). Honest nodes answer like a Redis data
+ * (node 2 at 10.0.2.1:6379, quorum 1, auth-pass s3cret), and may know
+ * one more sentinel of `bad` (node 3 at 10.0.0.9:26379). Honest nodes answer like a Redis data
  * node (PING, INFO, SUBSCRIBE, PUBLISH, SLAVEOF, MULTI/EXEC, CLIENT,
  * CONFIG). A node with an answer hook answers whatever the hook returns
  * instead; the reply is the test's memory and must stay valid until the
@@ -57,6 +57,8 @@ struct core_sentinel *hw_core(struct hw *w);
 /* Events the core logged whose type is `type` and whose text contains
  * `text` (NULL: any). */
 int hw_count(const struct hw *w, const char *type, const char *text);
+/* Connections (pub/sub ones when pubsub) the core opened to `node`. */
+int hw_connects(const struct hw *w, int node, bool pubsub);
 /* Commands of name `verb` the core sent to `node`. */
 int hw_sent(const struct hw *w, int node, const char *verb);
 void hw_dump(const struct hw *w);
