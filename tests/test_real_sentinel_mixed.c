@@ -146,8 +146,9 @@ static bool settled(void *arg) {
 }
 
 /* Starts the data nodes and SENTINELS sentinels, the first `ours` of them
- * ours, with the short timers, and learns every sentinel's id. */
-static void start_cluster(int ours) {
+ * ours, with the short timers and `extra` config lines, and learns every
+ * sentinel's id. */
+static void start_cluster(int ours, const char *extra) {
     rsh_redis(&nodes[0], "node0", 0);
     assert_true(rsh_wait_up(nodes[0].port, 5000));
     for (int i = 1; i < NODES; i++) {
@@ -160,8 +161,8 @@ static void start_cluster(int ours) {
     snprintf(body, sizeof(body),
              "sentinel monitor mymaster 127.0.0.1 %u 2\n"
              "sentinel down-after-milliseconds mymaster %d\n"
-             "sentinel failover-timeout mymaster %d\n",
-             (unsigned)nodes[0].port, DOWN_MS, TIMEOUT_MS);
+             "sentinel failover-timeout mymaster %d\n%s",
+             (unsigned)nodes[0].port, DOWN_MS, TIMEOUT_MS, extra);
     for (int i = 0; i < SENTINELS; i++) {
         char name[16];
         is_ours[i] = i < ours;
@@ -270,7 +271,7 @@ static int rounds_from_env(int dflt) {
 static void test_sentinel_mixed_repeated_failovers(void **state) {
     (void)state;
     int rounds = rounds_from_env(10);
-    start_cluster(1);
+    start_cluster(1, "");
     assert_true(rsh_wait(settled, NULL, 60000));
     struct tally t = {0};
     for (int round = 0; round < rounds; round++) {
@@ -292,7 +293,7 @@ static void test_sentinel_mixed_repeated_failovers(void **state) {
 static void test_sentinel_mixed_all_ours(void **state) {
     (void)state;
     int rounds = (rounds_from_env(10) + 1) / 2;
-    start_cluster(SENTINELS);
+    start_cluster(SENTINELS, "");
     assert_true(rsh_wait(settled, NULL, 60000));
     struct tally t = {0};
     for (int round = 0; round < rounds; round++) {
@@ -305,10 +306,50 @@ static void test_sentinel_mixed_all_ours(void **state) {
     assert_true(t.ours_followed_ours >= rounds);
 }
 
+/* True when every sentinel sees both others and none of them down. */
+static bool sentinels_healthy(void *arg) {
+    (void)arg;
+    for (int i = 0; i < SENTINELS; i++) {
+        redisReply *r = rsh_cmd(sents[i].port, "SENTINEL SENTINELS mymaster");
+        bool ok = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == SENTINELS - 1;
+        for (size_t k = 0; ok && k < r->elements; k++) {
+            const redisReply *map = r->element[k];
+            for (size_t f = 0; f + 1 < map->elements; f += 2) {
+                if (strcmp(map->element[f]->str, "flags") == 0 &&
+                    strcmp(map->element[f + 1]->str, "sentinel") != 0) {
+                    ok = false;
+                }
+            }
+        }
+        if (r != NULL) { freeReplyObject(r); }
+        if (!ok) { return false; }
+    }
+    return true;
+}
+
+/* Goal: with `requirepass` on every sentinel, the real sentinels and ours
+ * authenticate to each other (Sentinel falls back to its own requirepass
+ * towards other sentinels, spec 4.2), see each other up, and fail over
+ * together. Method: the mixed cluster with a shared password, 2 kills. */
+static void test_sentinel_mixed_with_requirepass(void **state) {
+    (void)state;
+    rsh_set_auth("s3cret");
+    start_cluster(1, "requirepass s3cret\n");
+    assert_true(rsh_wait(settled, NULL, 60000));
+    assert_true(rsh_wait(sentinels_healthy, NULL, 10000));
+    struct tally t = {0};
+    for (int round = 0; round < 2; round++) {
+        (void)one_round(round, &t);
+    }
+    assert_int_equal(t.agreed, 2);
+    assert_true(sentinels_healthy(NULL));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sentinel_mixed_repeated_failovers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_mixed_all_ours, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_mixed_with_requirepass, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,11 @@ static pid_t children[RSH_PROCS_MAX * 4];
 static size_t children_len;
 static uint16_t used_ports[512];
 static size_t used_ports_len;
+static char auth_pass[64];
+
+void rsh_set_auth(const char *pass) {
+    snprintf(auth_pass, sizeof(auth_pass), "%s", pass);
+}
 
 static void die(const char *what) {
     fprintf(stderr, "harness: %s: %s\n", what, strerror(errno));
@@ -67,6 +72,7 @@ void rsh_teardown(void) {
         waitpid(pid, NULL, 0);
     }
     tmp_root[0] = '\0';
+    auth_pass[0] = '\0';
 }
 
 uint16_t rsh_free_port(void) {
@@ -256,6 +262,11 @@ redisReply *rsh_cmd(uint16_t port, const char *fmt, ...) {
     }
     struct timeval rtv = {.tv_sec = 3, .tv_usec = 0};
     redisSetTimeout(c, rtv);
+    if (auth_pass[0] != '\0') {
+        /* Data nodes have no password and refuse this; that is harmless. */
+        redisReply *a = redisCommand(c, "AUTH %s", auth_pass);
+        if (a != NULL) { freeReplyObject(a); }
+    }
     va_list ap;
     va_start(ap, fmt);
     redisReply *r = redisvCommand(c, fmt, ap);

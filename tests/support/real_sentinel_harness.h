@@ -69,6 +69,9 @@ void rsh_restart(struct rsh_proc *p, bool sentinel, bool ours);
 void rsh_kill(struct rsh_proc *p);
 int rsh_signal_wait(struct rsh_proc *p, int sig, int timeout_ms);
 
+/* AUTHs every later rsh_cmd() with `pass` ("" = none; reset by teardown). */
+void rsh_set_auth(const char *pass);
+
 /* One command over a fresh connection (1 s timeouts); NULL on failure. */
 redisReply *rsh_cmd(uint16_t port, const char *fmt, ...);
 
