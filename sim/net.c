@@ -457,6 +457,12 @@ void sim__net_deliver(struct sim_world *w, uint32_t m, uint64_t gen) {
         sim__msg_free(w, m);
         return;
     }
+    if (p->paused && msg->kind == SIM_MSG_CONNECT) {
+        /* The kernel completes the handshake of a stopped process (listen
+         * backlog): the connect succeeds, then nothing is answered. */
+        handle(w, m);
+        return;
+    }
     if (p->paused) {
         /* A stopped process's socket buffers fill up: past that, what keeps
          * coming is lost (a real sender would block; the links are reset by
