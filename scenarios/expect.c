@@ -410,10 +410,13 @@ static int expect_key(struct scn__ctx *c, const struct scn__kv *kv, int k) {
     case E_MASTERS:
         return expect_masters(c, kv);
     case E_LEADER:
+        e->leader_pos = kv->key_pos;
         return one_of(c, kv, SCN_PROC_SENTINEL, &e->leader_one_of);
     case E_PROMOTED:
+        e->promoted_pos = kv->key_pos;
         return one_of(c, kv, SCN_PROC_NODE, &e->promoted_one_of);
     case E_FAILOVERS:
+        e->failovers_pos = kv->key_pos;
         if (bounds(c, kv, 1000000, &lo, &hi) < 0) { return -1; }
         e->failovers_min = (uint32_t)lo;
         e->failovers_max = hi == UINT64_MAX ? UINT32_MAX : (uint32_t)hi;
@@ -423,6 +426,7 @@ static int expect_key(struct scn__ctx *c, const struct scn__kv *kv, int k) {
     case E_NEVER:
         return expect_never(c, kv);
     case E_LOST:
+        e->lost_writes_pos = kv->key_pos;
         if (!c->s->workload.enabled) {
             return scn__fail(c, kv->key_pos, "'lost-writes' needs a 'workload'");
         }

@@ -270,6 +270,12 @@ struct scn_expect {
     int64_t lost_writes_max; /* -1 = no bound */
     uint32_t differences_len;
     struct scn_difference *differences;
+    /* Where the scalar expectations above were written (0:0 when absent),
+     * so a failed check can cite its line (added after the first release). */
+    struct scn_pos leader_pos;
+    struct scn_pos promoted_pos;
+    struct scn_pos failovers_pos;
+    struct scn_pos lost_writes_pos;
 };
 
 /* ---------------------------------------------------------------- the scenario */

@@ -162,6 +162,10 @@ static void test_scn_load_model_fields(void **state) {
     assert_int_equal(s.expect.groups[0].replicas[0].upstream, SCN_UPSTREAM_MASTER);
     assert_int_equal(s.expect.failovers_max, 2);
     assert_int_equal(s.expect.lost_writes_max, 10);
+    assert_int_equal(s.expect.failovers_pos.line, 28);
+    assert_int_equal(s.expect.failovers_pos.col, 3);
+    assert_int_equal(s.expect.lost_writes_pos.line, 29);
+    assert_int_equal(s.expect.leader_pos.line, 0);
     struct scn_proc p;
     assert_int_equal(scn_find_proc(&s, "r1a", &p), 0);
     assert_int_equal(p.kind, SCN_PROC_NODE);
