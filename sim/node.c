@@ -98,6 +98,12 @@ static void attach(struct sim_world *w, uint32_t r, uint32_t m) {
 static void detach(struct sim_world *w, uint32_t r) {
     struct sim_node *rn = &w->nodes[r];
     if (rn->upstream == SIM_NONE) { return; }
+    if (rn->dangling) {
+        /* Already out of the dead master's list. */
+        rn->upstream = SIM_NONE;
+        rn->dangling = false;
+        return;
+    }
     struct sim_node *mn = &w->nodes[rn->upstream];
     if (rn->rep_prev == SIM_NONE) {
         mn->rep_head = rn->rep_next;
@@ -278,7 +284,12 @@ static void check_link(struct sim_world *w, uint32_t r) {
     struct sim_node *n = &w->nodes[r];
     uint32_t m = n->upstream;
     SIM_ASSERT(m != SIM_NONE);
-    if (sim__net_reachable(w, n->proc, w->nodes[m].proc)) {
+    if (n->dangling && !sim__net_blocked(w, w->nodes[m].proc, n->proc)) {
+        /* The path is back: the next segment meets a reset (or a refusal). */
+        link_lost(w, r, true);
+        return;
+    }
+    if (!n->dangling && sim__net_reachable(w, n->proc, w->nodes[m].proc)) {
         n->unreach_since_ms = UINT64_MAX;
         if (n->behind) { catch_up(w, r); }
         return;
@@ -396,8 +407,21 @@ void sim__node_stop(struct sim_world *w, uint32_t i) {
     n->timer_ms = UINT64_MAX;
     n->timer_gen++;
     sim__net_proc_down(w, n->proc);
-    /* Our replicas see the connection reset at once and retry every second. */
-    drop_replicas(w, i);
+    /* Our replicas see the connection reset at once and retry every second;
+     * one the reset cannot reach (partition) keeps its link up until
+     * repl-timeout or until the path comes back. */
+    while (n->rep_head != SIM_NONE) {
+        uint32_t r = n->rep_head;
+        struct sim_node *rn = &w->nodes[r];
+        if (rn->repl != SIM_REPL_CONNECTED || !sim__net_blocked(w, n->proc, rn->proc)) {
+            link_lost(w, r, true);
+            continue;
+        }
+        detach(w, r);
+        rn->upstream = i;
+        rn->dangling = true;
+        arm(w, r, w->now_ms);
+    }
 }
 
 /* ---------------------------------------------------------------- role changes */

@@ -174,6 +174,7 @@ struct sim_node {
     uint32_t rep_head, rep_tail; /* our attached replicas, in attach order */
     uint32_t rep_prev, rep_next; /* our place in upstream's list */
     bool behind;                 /* link up but missed stream data (unreachable) */
+    bool dangling;               /* link up to a master that died unseen (its reset was cut off) */
     uint64_t unreach_since_ms;   /* link up, master unreachable since; UINT64_MAX: reachable */
     uint64_t loading_until_ms;
     uint64_t started_ms;

@@ -280,6 +280,32 @@ static void test_sim_node_error_replies(void **state) {
     sw_free(t);
 }
 
+static void test_sim_node_master_death_behind_partition(void **state) {
+    /* Goal: a replica sees its master's death at once when the reset reaches
+     * it, but behind a partition keeps its link up until the path is back
+     * (or repl-timeout). Method: cut m from r1 only, kill m: r2's link goes
+     * down at once, r1's stays up; heal: r1's link goes down. */
+    (void)state;
+    struct sw *t = sw_new(yaml, 1);
+    sw_run(t, 1000);
+    struct scn_proc m = {SCN_PROC_NODE, 0}, r1 = {SCN_PROC_NODE, 1};
+    struct scn_set a = {1, &m}, b = {1, &r1};
+    sim__net_partition(&t->w, &a, &b, false);
+    sim__node_topology_changed(&t->w);
+    sw_run(t, 2000);
+    sim__node_stop(&t->w, 0);
+    sw_run(t, 3000);
+    assert_non_null(strstr(sw_node(t, 2, "INFO replication"), "master_link_status:down"));
+    assert_non_null(strstr(sw_node(t, 1, "INFO replication"), "master_link_status:up"));
+    sim__net_heal(&t->w);
+    sim__node_topology_changed(&t->w);
+    sw_run(t, 3100);
+    const char *info = sw_node(t, 1, "INFO replication");
+    assert_non_null(strstr(info, "master_link_status:down"));
+    assert_non_null(strstr(info, "master_link_down_since_seconds:0"));
+    sw_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sim_node_info_replica_fields_in_redis_order),
@@ -290,6 +316,7 @@ int main(void) {
         cmocka_unit_test(test_sim_node_transaction_kills_other_clients),
         cmocka_unit_test(test_sim_node_publish_reaches_replica_subscribers),
         cmocka_unit_test(test_sim_node_error_replies),
+        cmocka_unit_test(test_sim_node_master_death_behind_partition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
