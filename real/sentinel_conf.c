@@ -109,6 +109,12 @@ static const char *directive(
         if (set_loglevel(conf, argv[1]) != 0) {
             return "argument(s) must be one of the following: debug, verbose, notice, warning";
         }
+    } else if (strcmp(name, "daemonize") == 0) {
+        if (!one_arg) { return "wrong number of arguments"; }
+        if (strcasecmp(argv[1], "yes") != 0 && strcasecmp(argv[1], "no") != 0) {
+            return "argument must be 'yes' or 'no'";
+        }
+        conf->daemonize = strcasecmp(argv[1], "yes") == 0;
     } else if (strcmp(name, "pidfile") == 0 || strcmp(name, "requirepass") == 0) {
         if (!one_arg) { return "wrong number of arguments"; }
         set_str(name[0] == 'p' ? &conf->pidfile : &conf->requirepass, argv[1]);

@@ -1,6 +1,7 @@
 /* sentinel_conf.h: what `sentsim sentinel` itself reads from the config
  * file: the server directives around the core (bind, dir, logfile,
- * loglevel, pidfile, requirepass), the file itself and the command line.
+ * loglevel, pidfile, requirepass, daemonize), the file itself and the
+ * command line.
  *
  * Method: the core reads the whole text too (it owns `port`, the
  * `sentinel` directives and the rewrite); this reader only picks the
@@ -28,6 +29,7 @@ struct real_sentinel_conf {
     enum core_level loglevel;
     char *pidfile;     /* NULL: none */
     char *requirepass; /* NULL: none */
+    bool daemonize;    /* detach from the terminal after loading */
 };
 
 /* Reads the process directives of `text`. Returns 0, or -1 with *line

@@ -6,7 +6,7 @@
  * validate it (the core for `port` and the `sentinel` directives, this
  * driver for the process directives) and report a bad line in Redis's
  * FATAL CONFIG FILE ERROR format; refuse a config file that cannot be
- * rewritten; apply `dir`, `logfile`, `loglevel` and `pidfile`; seed the
+ * rewritten; apply `dir`, `logfile`, `loglevel`, `daemonize` and `pidfile`; seed the
  * core from /dev/urandom; then hand over to the event loop. With
  * --check-config only the validation runs and errors are printed as
  * "FILE:LINE: message".
@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,24 @@ static uint32_t fit_fd_limit(void) {
     return (uint32_t)clients;
 }
 
+/* Detaches like Redis: the parent exits 0 at once, the child leaves the
+ * session and points its standard streams at /dev/null. */
+static void daemonize(void) {
+    pid_t pid = fork();
+    if (pid < 0) {
+        real_sentinel_log(CORE_LEVEL_WARNING, "Can't fork to daemonize: %s", strerror(errno));
+        return;
+    }
+    if (pid > 0) { _exit(0); }
+    (void)setsid();
+    int fd = open("/dev/null", O_RDWR);
+    if (fd < 0) { return; }
+    (void)dup2(fd, STDIN_FILENO);
+    (void)dup2(fd, STDOUT_FILENO);
+    (void)dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO) { close(fd); }
+}
+
 static int write_pidfile(const char *path) {
     FILE *f = fopen(path, "w");
     if (f == NULL) { return -1; }
@@ -212,6 +231,11 @@ int real_cmd_sentinel(int argc, char **argv) {
                       "sentsim sentinel (Redis Sentinel %s behaviour), pid=%d, just started",
                       CORE_VERSION, (int)getpid());
     real_sentinel_log(CORE_LEVEL_WARNING, "Configuration loaded");
+    if (conf.daemonize) { daemonize(); }
+    /* Like Redis, a daemon without a pidfile directive still writes one. */
+    const char *pidfile = conf.pidfile != NULL ? conf.pidfile
+                          : conf.daemonize     ? "/var/run/redis.pid"
+                                               : NULL;
     if (access(path, W_OK) != 0) {
         real_sentinel_log(CORE_LEVEL_WARNING,
                           "Sentinel config file %s is not writable: %s. Exiting...", path,
@@ -221,11 +245,11 @@ int real_cmd_sentinel(int argc, char **argv) {
         return 1;
     }
     uint32_t clients_max = fit_fd_limit();
-    if (conf.pidfile != NULL && write_pidfile(conf.pidfile) != 0) {
+    if (pidfile != NULL && write_pidfile(pidfile) != 0) {
         real_sentinel_log(CORE_LEVEL_WARNING, "Failed to write PID file: %s", strerror(errno));
     }
     int status = real__sentinel_run(core, &conf, path, clients_max);
-    if (conf.pidfile != NULL) { unlink(conf.pidfile); }
+    if (pidfile != NULL) { unlink(pidfile); }
     real_sentinel_conf_free(&conf);
     return status;
 }

@@ -35,7 +35,8 @@ static void test_sentinel_conf_directives(void **state) {
     assert_null(c.requirepass);
     real_sentinel_conf_free(&c);
     const char *text = "# comment\n  BIND 127.0.0.1 -::1\r\nloglevel WARNING\n"
-                       "requirepass \"a b\"\npidfile /tmp/x.pid\nsentinel myid x\nlogfile \"\"\n";
+                       "requirepass \"a b\"\npidfile /tmp/x.pid\nsentinel myid x\nlogfile \"\"\n"
+                       "daemonize YES\n";
     assert_int_equal(
         real_sentinel_conf_load(text, strlen(text), false, &c, &line, msg, sizeof(msg)), 0);
     assert_int_equal(c.binds_len, 2);
@@ -43,6 +44,7 @@ static void test_sentinel_conf_directives(void **state) {
     assert_int_equal(c.loglevel, CORE_LEVEL_WARNING);
     assert_string_equal(c.requirepass, "a b");
     assert_string_equal(c.pidfile, "/tmp/x.pid");
+    assert_true(c.daemonize);
     real_sentinel_conf_free(&c);
 }
 
@@ -62,6 +64,7 @@ static void test_sentinel_conf_errors_name_the_line(void **state) {
         {"requirepass \"open\n", 1, "Unbalanced quotes in configuration line"},
         {"bind 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n", 1,
          "Too many bind addresses specified."},
+        {"daemonize maybe\n", 1, "argument must be 'yes' or 'no'"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct real_sentinel_conf c;

@@ -512,6 +512,44 @@ static void test_sentinel_serve_simulated_crash(void **state) {
     assert_true(rsh_count(ours.log, "Sentinel CRASH because of SENTINEL simulate-failure") == 1);
 }
 
+/* Goal: `daemonize yes` detaches like Redis: the command returns 0 at once,
+ * the daemon writes its pid file, serves, and on SIGTERM exits and removes
+ * the pid file. Method: run the binary directly, then talk to the pid. */
+static void test_sentinel_serve_daemonizes(void **state) {
+    (void)state;
+    rsh_redis(&master, "master", 0);
+    assert_true(rsh_wait_up(master.port, 5000));
+    uint16_t port = rsh_free_port();
+    char conf[600], pidfile[600], text[2048];
+    snprintf(conf, sizeof(conf), "%s/daemon.conf", rsh_dir());
+    snprintf(pidfile, sizeof(pidfile), "%s/daemon.pid", rsh_dir());
+    snprintf(text, sizeof(text),
+             "port %u\nbind 127.0.0.1\ndir %s\nlogfile daemon.log\ndaemonize yes\n"
+             "pidfile %s\nsentinel monitor mymaster 127.0.0.1 %u 1\n",
+             (unsigned)port, rsh_dir(), pidfile, (unsigned)master.port);
+    rsh_write(conf, text);
+    const char *argv[] = {rsh_sentsim(), "sentinel", conf, NULL};
+    char *out = NULL;
+    assert_int_equal(rsh_run(argv, &out), 0);
+    free(out);
+    assert_true(rsh_wait_up(port, 5000));
+    char *pid_text = rsh_read(pidfile);
+    assert_non_null(pid_text);
+    pid_t pid = (pid_t)atoi(pid_text);
+    free(pid_text);
+    assert_true(pid > 0);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    uint64_t end = rsh_now_ms() + 5000;
+    while (kill(pid, 0) == 0 && rsh_now_ms() < end) {
+        usleep(20000);
+    }
+    if (kill(pid, 0) == 0) { kill(pid, SIGKILL); }
+    assert_int_not_equal(access(pidfile, F_OK), 0);
+    char log[600];
+    snprintf(log, sizeof(log), "%s/daemon.log", rsh_dir());
+    assert_int_equal(rsh_count(log, "Received SIGTERM scheduling shutdown"), 1);
+}
+
 /* Goal: config errors are reported like Redis (FATAL banner, line, reason,
  * exit 1), --check-config prints FILE:LINE: message, and a read-only config
  * file is refused. Method: run the binary on small files. */
@@ -580,6 +618,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sentinel_serve_tilt_after_freeze, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_pidfile_and_loglevel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_simulated_crash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_daemonizes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
