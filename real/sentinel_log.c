@@ -38,6 +38,8 @@ void real_sentinel_log_prefix(uint64_t now_ms, enum core_level level, char *buf,
 
 void real_sentinel_log_text(enum core_level level, const char *text, size_t len) {
     if (level < log_min) { return; }
+    /* Redis formats a message into 1024 bytes, so longer ones are cut. */
+    if (len > REAL_SENTINEL_LOG_TEXT_MAX) { len = REAL_SENTINEL_LOG_TEXT_MAX; }
     char prefix[64];
     real_sentinel_log_prefix(real__now_ms(), level, prefix, sizeof(prefix));
     bool to_stdout = log_path[0] == '\0';

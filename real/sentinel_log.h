@@ -18,6 +18,9 @@
 
 #include "core/core.h"
 
+/* Longest message text, as Redis's LOG_MAX_LEN (1024 with the NUL). */
+#define REAL_SENTINEL_LOG_TEXT_MAX 1023
+
 /* Where lines go and which levels pass; set before the first line. */
 void real_sentinel_log_setup(const char *logfile, enum core_level min_level);
 

@@ -170,7 +170,7 @@ static void out_persist(struct loop *lp, const struct core_output *o) {
 }
 
 static void out_event(struct loop *lp, const struct core_output *o) {
-    char line[4096];
+    char line[REAL_SENTINEL_LOG_TEXT_MAX + 1];
     int n = snprintf(line, sizeof(line), "%s %.*s", o->type, (int)o->text_len, o->text);
     if (n > 0) {
         real_sentinel_log_text(o->level, line,
