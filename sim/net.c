@@ -227,7 +227,7 @@ static bool lost(struct sim_world *w, uint32_t from, uint32_t to) {
 
 /* TCP retransmission: the oldest undelivered segment of a direction is sent
  * again after an RTO that doubles each time (Linux: 200 ms minimum, 1 s for
- * a SYN), whether it was lost or cut off by a partition; everything behind
+ * the handshake), whether it was lost or cut off by a partition; everything behind
  * it waits (head-of-line blocking). Loss is drawn at each attempt, so a
  * loss setting that ends stops delaying at once. After this many attempts
  * the segment is given up (the kernel would reset the connection after
@@ -235,7 +235,10 @@ static bool lost(struct sim_world *w, uint32_t from, uint32_t to) {
 #define RETRIES_MAX 12
 
 static uint64_t rto_ms(enum sim_msg_kind kind, uint32_t tries) {
-    uint64_t base = kind == SIM_MSG_CONNECT ? 1000 : 200;
+    /* The handshake (SYN, and the SYN-ACK or RST a retransmitted SYN draws)
+     * follows the SYN timer: 1 s, 2 s, 4 s ... */
+    bool handshake = kind == SIM_MSG_CONNECT || kind == SIM_MSG_ACCEPT || kind == SIM_MSG_REFUSE;
+    uint64_t base = handshake ? 1000 : 200;
     uint32_t shift = tries < 8 ? tries : 8;
     return base << shift;
 }
