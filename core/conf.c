@@ -46,6 +46,8 @@ static char at(const char *s, size_t len, size_t i) {
 /* Decodes one escape inside double quotes at s[*i] == '\\'; returns the byte
  * and leaves *i on the last byte consumed. */
 static char dq_escape(const char *s, size_t len, size_t *i) {
+    CORE_ASSERT(s[*i] == '\\');
+    CORE_ASSERT(*i + 1 < len);
     size_t p = *i;
     if (at(s, len, p + 1) == 'x' && hex_val(at(s, len, p + 2)) >= 0 &&
         hex_val(at(s, len, p + 3)) >= 0) {
@@ -72,6 +74,8 @@ static char dq_escape(const char *s, size_t len, size_t *i) {
 /* Reads one word starting at s[*i] (not a blank) into out; returns its
  * length, or -1 for unbalanced quotes. Leaves *i after the word. */
 static long read_word(const char *s, size_t len, size_t *i, char *out) {
+    CORE_ASSERT(*i < len);
+    CORE_ASSERT(!is_space(s[*i]) && s[*i] != '\0');
     size_t p = *i, o = 0;
     int quote = 0; /* 0, '"' or '\'' */
     for (;;) {
@@ -146,6 +150,8 @@ bool core__conf_word_is(const struct core__conf_args *args, uint32_t i, const ch
 
 /* Trims Redis's config blanks (space, tab, CR, LF) from both ends. */
 static void trim(const char **p, size_t *n) {
+    CORE_ASSERT(p != NULL && n != NULL);
+    CORE_ASSERT(*p != NULL || *n == 0);
     while (*n > 0 && strchr(" \t\r\n", (*p)[0]) != NULL && (*p)[0] != '\0') {
         (*p)++;
         (*n)--;
@@ -165,6 +171,7 @@ void core__conf_iter_init(struct core__conf_iter *it, const char *text, size_t l
 
 /* Moves to the next raw line (LF-separated); false at the end. */
 static bool next_line(struct core__conf_iter *it) {
+    CORE_ASSERT(it->pos <= it->len);
     if (it->pos >= it->len) { return false; }
     const char *start = it->text + it->pos;
     const char *nl = memchr(start, '\n', it->len - it->pos);
@@ -311,11 +318,15 @@ static size_t make_key(const struct core__conf_args *a, char *key, bool *sentine
 
 /* Splits line and computes its key into buf; -1 if it cannot be split. */
 static long key_of(struct rewrite *rw, const char *line, size_t len, char *buf, bool *sk) {
+    CORE_ASSERT(line != NULL);
+    CORE_ASSERT(buf == rw->key || buf == rw->key2);
     if (core__conf_split(line, len, &rw->args) != CORE_OK || rw->args.argc == 0) { return -1; }
     return (long)make_key(&rw->args, buf, sk);
 }
 
 static void index_line(struct rewrite *rw, const char *p, size_t n) {
+    CORE_ASSERT(rw->lines_len < CORE__CONF_LINES_MAX);
+    CORE_ASSERT(p >= rw->old_text);
     struct old_line *l = &rw->lines[rw->lines_len++];
     trim(&p, &n);
     memset(l, 0, sizeof(*l));
@@ -343,6 +354,8 @@ static void index_line(struct rewrite *rw, const char *p, size_t n) {
  * after a final newline (Redis keeps it, which is why rewritten files end
  * with a blank line). */
 static int index_old(struct rewrite *rw, size_t len) {
+    CORE_ASSERT(len < UINT32_MAX);
+    CORE_ASSERT(rw->old_text != NULL || len == 0);
     rw->lines_len = 0;
     rw->needs_signature = true;
     if (len == 0) { return CORE_OK; }
@@ -362,6 +375,7 @@ static int index_old(struct rewrite *rw, size_t len) {
  * written as given, not trimmed (Redis writes `sentinel auth-pass m ` with
  * its trailing space for an empty password). */
 static bool next_new(const struct rewrite *rw, size_t *pos, const char **p, size_t *n) {
+    CORE_ASSERT(*pos <= rw->new_len);
     while (*pos < rw->new_len) {
         const char *start = rw->new_text + *pos;
         const char *nl = memchr(start, '\n', rw->new_len - *pos);
@@ -384,6 +398,7 @@ static bool same_key(struct rewrite *rw, const struct old_line *l, const char *k
 
 /* Gives each new line the first free old line with its key (spec §16.3). */
 static int place_new(struct rewrite *rw) {
+    CORE_ASSERT(rw->lines_len <= CORE__CONF_LINES_MAX);
     size_t pos = 0, n;
     const char *p;
     uint32_t j = 0;
@@ -430,6 +445,8 @@ static bool dropped(struct rewrite *rw, const struct old_line *l) {
 /* Appends one output line; runs of blank lines shrink to one, as in Redis. */
 static void emit(
     struct core__buf *out, bool *was_blank, const char *prefix, const char *p, size_t n) {
+    CORE_ASSERT(p != NULL || n == 0);
+    CORE_ASSERT(out != NULL && was_blank != NULL);
     bool blank = prefix == NULL && n == 0;
     if (blank && *was_blank) { return; }
     *was_blank = blank;
@@ -458,6 +475,7 @@ static void write_old(struct rewrite *rw, struct core__buf *out, bool *was_blank
 }
 
 static void write_appended(struct rewrite *rw, struct core__buf *out, bool *was_blank) {
+    CORE_ASSERT(out != NULL);
     size_t pos = 0, n;
     const char *p;
     for (uint32_t j = 0; next_new(rw, &pos, &p, &n); j++) {

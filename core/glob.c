@@ -26,6 +26,8 @@ static char fold(const struct glob *g, char c) {
 /* Matches the bracket class at g->p[*pi] == '[' against c; advances *pi to
  * the closing ']' (or the last pattern byte if unclosed). */
 static bool match_class(const struct glob *g, size_t *pi, char c) {
+    CORE_ASSERT(*pi < g->pn);
+    CORE_ASSERT(g->p[*pi] == '[');
     size_t i = *pi + 1;
     bool negate = i < g->pn && g->p[i] == '^';
     if (negate) { i++; }
@@ -58,6 +60,8 @@ static bool match_class(const struct glob *g, size_t *pi, char c) {
 }
 
 static bool match(const struct glob *g, size_t pi, size_t si, bool *skip, int nesting) {
+    CORE_ASSERT(pi <= g->pn);
+    CORE_ASSERT(si <= g->sn);
     if (nesting > CORE__GLOB_NESTING_MAX) { return false; }
     while (pi < g->pn && si < g->sn) {
         char pc = g->p[pi];

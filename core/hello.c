@@ -21,6 +21,8 @@ struct token {
 
 /* Splits into exactly TOKENS comma-separated tokens; false otherwise. */
 static bool split(const char *s, size_t len, struct token tok[TOKENS]) {
+    CORE_ASSERT(s != NULL || len == 0);
+    CORE_ASSERT(tok != NULL);
     size_t start = 0, count = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i < len && s[i] != ',') { continue; }
@@ -35,6 +37,8 @@ static bool split(const char *s, size_t len, struct token tok[TOKENS]) {
 
 /* Decimal digits only, at least one, and no 64-bit overflow. */
 static bool read_u64(struct token t, uint64_t *out) {
+    CORE_ASSERT(out != NULL);
+    CORE_ASSERT(t.p != NULL || t.n == 0);
     if (t.n == 0 || t.n > 20) { return false; }
     uint64_t v = 0;
     for (size_t i = 0; i < t.n; i++) {
@@ -48,6 +52,7 @@ static bool read_u64(struct token t, uint64_t *out) {
 }
 
 static bool read_port(struct token t, uint16_t *out) {
+    CORE_ASSERT(out != NULL);
     uint64_t v;
     if (!read_u64(t, &v) || v == 0 || v > 65535) { return false; }
     *out = (uint16_t)v;
@@ -56,6 +61,8 @@ static bool read_port(struct token t, uint16_t *out) {
 
 /* Non-empty, shorter than cap, and free of NULs (it is kept as a C string). */
 static bool copy_str(struct token t, char *out, size_t cap) {
+    CORE_ASSERT(cap >= 2);
+    CORE_ASSERT(out != NULL);
     if (t.n == 0 || t.n >= cap || memchr(t.p, '\0', t.n) != NULL) { return false; }
     memcpy(out, t.p, t.n);
     out[t.n] = '\0';

@@ -23,6 +23,8 @@ struct span {
 };
 
 static bool starts_with(struct span l, const char *prefix, size_t *plen) {
+    CORE_ASSERT(prefix[0] != '\0');
+    CORE_ASSERT(l.p != NULL || l.n == 0);
     size_t k = strlen(prefix);
     if (l.n < k || memcmp(l.p, prefix, k) != 0) { return false; }
     *plen = k;
@@ -30,6 +32,7 @@ static bool starts_with(struct span l, const char *prefix, size_t *plen) {
 }
 
 static void copy_num(struct span v, char out[NUM_MAX]) {
+    CORE_ASSERT(v.p != NULL || v.n == 0);
     size_t n = v.n < NUM_MAX - 1 ? v.n : NUM_MAX - 1;
     memcpy(out, v.p, n);
     out[n] = '\0';
@@ -64,6 +67,8 @@ static bool copy_str(struct span v, char *out, size_t cap) {
 }
 
 static bool equals_nocase(struct span v, const char *lower) {
+    CORE_ASSERT(lower != NULL);
+    CORE_ASSERT(v.p != NULL || v.n == 0);
     size_t k = strlen(lower);
     if (v.n != k) { return false; }
     for (size_t i = 0; i < k; i++) {
@@ -96,6 +101,8 @@ static const char *find(struct span l, const char *needle) {
 
 /* Splits a slaveN line into ip and port spans; false if malformed. */
 static bool replica_fields(struct span l, struct span *ip, struct span *port) {
+    CORE_ASSERT(l.n >= 7);
+    CORE_ASSERT(ip != NULL && port != NULL);
     const char *at = find(l, "ip=");
     if (at != NULL) {
         /* New format: ip=<ip>,port=<port>,state=...: each value ends at a comma. */
@@ -135,6 +142,7 @@ static void parse_replica(struct span l,
 
 /* The fields Sentinel reads only while the current role is slave. */
 static void parse_slave_field(struct span l, struct core__info *out) {
+    CORE_ASSERT(out->role == CORE__INFO_ROLE_SLAVE);
     size_t k;
     if (starts_with(l, "master_host:", &k)) {
         out->has_master_host = copy_str(tail(l, k), out->master_host, sizeof(out->master_host));

@@ -14,6 +14,7 @@ static uint64_t splitmix64(uint64_t *x) {
 }
 
 static uint64_t rotl(uint64_t x, int k) {
+    CORE_ASSERT(k > 0 && k < 64);
     return (x << k) | (x >> (64 - k));
 }
 
