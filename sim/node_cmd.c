@@ -49,13 +49,20 @@ static bool is(const char *a, const char *b) {
     return strcasecmp(a, b) == 0;
 }
 
+static uint32_t digits(uint64_t v) {
+    uint32_t n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
 /* The size of a command in the replication stream (RESP multibulk). */
 static uint32_t resp_len(uint32_t argc, const size_t *argv_len) {
-    char tmp[32];
-    uint32_t n = (uint32_t)snprintf(tmp, sizeof(tmp), "*%u\r\n", argc);
+    uint32_t n = 1 + digits(argc) + 2; /* "*<argc>\r\n" */
     for (uint32_t i = 0; i < argc; i++) {
-        n += (uint32_t)snprintf(tmp, sizeof(tmp), "$%zu\r\n", argv_len[i]) + (uint32_t)argv_len[i] +
-             2;
+        n += 1 + digits(argv_len[i]) + 2 + (uint32_t)argv_len[i] + 2; /* "$<len>\r\n<arg>\r\n" */
     }
     return n;
 }
