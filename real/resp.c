@@ -87,6 +87,8 @@ void real_resp_buf_consume(struct real_resp_buf *b, size_t n) {
     REAL_ASSERT(n <= b->len);
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
+    /* Give back the memory of a burst once it is drained. */
+    if (b->len == 0 && b->cap > REAL_RESP_BUF_KEEP) { real_resp_buf_free(b); }
 }
 
 void real_resp_buf_free(struct real_resp_buf *b) {

@@ -21,6 +21,9 @@
 
 /* ---------------------------------------------------------------- buffers */
 
+/* A drained buffer larger than this is freed rather than kept. */
+#define REAL_RESP_BUF_KEEP (64u * 1024u)
+
 /* A growable byte buffer; `len` bytes are valid. Zero-initialize to use. */
 struct real_resp_buf {
     char *data;
