@@ -17,6 +17,7 @@
 #include "real/real.h"
 #include "reports/log.h"
 #include "reports/report.h"
+#include "reports/runfile.h"
 
 static void usage(FILE *f) {
     fprintf(f, "usage: sentsim real FILE.yaml [--sentinel=redis|core|mixed] [--json FILE] "
@@ -125,13 +126,10 @@ int real_cmd_real(int argc, char **argv) {
         real__print_verdict(stdout, &run, &v);
         real__print_timing(stdout, s.name, &timing);
         exit_code = v.pass ? 0 : 1;
-        if (json != NULL) {
-            FILE *f = fopen(json, "w");
-            if (f == NULL || rep_log_write_json(f, &run.log) != 0) {
-                fprintf(stderr, "sentsim real: cannot write %s: %s\n", json, strerror(errno));
-                exit_code = 1;
-            }
-            if (f != NULL) { fclose(f); }
+        /* The whole run (header, names, final state, events), as `sentsim run` writes it. */
+        if (json != NULL && rep_run_save(&run, json) != 0) {
+            fprintf(stderr, "sentsim real: cannot write %s: %s\n", json, strerror(errno));
+            exit_code = 1;
         }
     }
     rep_run_free(&run);
