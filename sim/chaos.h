@@ -186,6 +186,13 @@ void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run);
  * window with a quorum and a majority of sentinels up for every group). */
 bool sim_chaos_check_judged(const struct sim_chaos_check *c);
 
+/* The time of the latest event any sentinel emitted. */
+uint64_t sim_chaos_check_last_event(const struct sim_chaos_check *c);
+
+/* Every live sentinel is out of TILT, runs no failover, sees no master SDOWN
+ * or ODOWN, and they all name the same master address for every group. */
+bool sim_chaos_check_settled(const struct sim_chaos_check *c);
+
 /* Findings so far (the first of each invariant, in the order found). */
 uint32_t sim_chaos_check_violations(const struct sim_chaos_check *c,
                                     const struct sim_chaos_violation **out);
@@ -197,6 +204,13 @@ void sim_chaos_check_writes_lost(
 
 /* The convergence bound of `scn` after its last step, in ms (see chaos_bound.c). */
 uint64_t sim_chaos_bound_ms(const struct scn *scn);
+
+/* How long a settled world must stay quiet before a run may end early. */
+uint64_t sim_chaos_quiet_ms(const struct scn *scn);
+
+/* false: every run lasts its full bound (`--full-bound`); default true. The
+ * setting is process-wide and inherited by worker processes. */
+void sim_chaos_set_quiet_stop(bool on);
 
 /* ---------------------------------------------------------------- one run */
 

@@ -32,6 +32,19 @@
  * down-after and failover-timeout are the largest any group has or any
  * SENTINEL SET step can give it.
  *
+ * A run may end before the bound once it is settled and quiet (chaos_run.c):
+ * every live sentinel out of TILT, no failover running, no master SDOWN or
+ * ODOWN, all naming the same master, and no event from any sentinel for
+ *
+ *   Q = max(T_detect, T_enforce) + T_gossip + 10000 (the stable window)
+ *
+ * after the last step. Every later action Sentinel could still take starts
+ * from a timer no longer than that and announces itself with an event: a
+ * master reporting role:slave goes SDOWN within T_detect, a returning old
+ * master or a misconfigured replica is corrected within T_enforce, a newer
+ * configuration spreads within T_gossip. Retry windows (2 x failover-timeout)
+ * matter only for a master that is SDOWN/ODOWN, which is excluded.
+ *
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <stdlib.h>
@@ -61,9 +74,14 @@ static uint64_t set_max(const struct scn *s, const char *opt) {
     return m;
 }
 
-uint64_t sim_chaos_bound_ms(const struct scn *s) {
+/* The timers every formula uses: effective values, largest settings. */
+struct terms {
+    uint64_t tilt, gossip, detect, attempt, enforce, ft;
+};
+
+static struct terms terms_of(const struct scn *s) {
     SIM_ASSERT(s != NULL);
-    struct scn_timers t = scn_timers_effective(s);
+    struct scn_timers tm = scn_timers_effective(s);
     uint64_t down_after = set_max(s, "down-after-milliseconds");
     uint64_t ft = set_max(s, "failover-timeout");
     bool jumps = false;
@@ -74,14 +92,26 @@ uint64_t sim_chaos_bound_ms(const struct scn *s) {
     for (uint32_t i = 0; i < s->steps_len; i++) {
         jumps |= s->steps[i].kind == SCN_STEP_CLOCK_JUMP;
     }
-    if (down_after == 0) { down_after = t.default_down_after_ms; }
-    if (ft == 0) { ft = t.default_failover_timeout_ms; }
-    uint64_t tilt = jumps ? (uint64_t)t.tilt_period_ms + t.tilt_trigger_ms : 0;
-    uint64_t gossip = 2ull * t.publish_period_ms + 2ull * t.ping_period_ms;
-    uint64_t detect = down_after + 2ull * t.info_period_ms + 2ull * t.ask_period_ms + 1000;
-    uint64_t attempt = 2 * ft + 1000 + min_u64(t.election_timeout_ms, ft) + 1000;
-    uint64_t enforce = max_u64(8000, ft) + 2ull * t.info_period_ms;
-    uint64_t b = tilt + gossip + detect + 2 * attempt + ft + ft + enforce;
+    if (down_after == 0) { down_after = tm.default_down_after_ms; }
+    if (ft == 0) { ft = tm.default_failover_timeout_ms; }
+    struct terms out;
+    out.tilt = jumps ? (uint64_t)tm.tilt_period_ms + tm.tilt_trigger_ms : 0;
+    out.gossip = 2ull * tm.publish_period_ms + 2ull * tm.ping_period_ms;
+    out.detect = down_after + 2ull * tm.info_period_ms + 2ull * tm.ask_period_ms + 1000;
+    out.attempt = 2 * ft + 1000 + min_u64(tm.election_timeout_ms, ft) + 1000;
+    out.enforce = max_u64(8000, ft) + 2ull * tm.info_period_ms;
+    out.ft = ft;
+    return out;
+}
+
+uint64_t sim_chaos_bound_ms(const struct scn *s) {
+    struct terms t = terms_of(s);
+    uint64_t b = t.tilt + t.gossip + t.detect + 2 * t.attempt + t.ft + t.ft + t.enforce;
     SIM_ASSERT(b < (1ull << 40));
     return b;
+}
+
+uint64_t sim_chaos_quiet_ms(const struct scn *s) {
+    struct terms t = terms_of(s);
+    return max_u64(t.detect, t.enforce) + t.gossip + 10000;
 }

@@ -47,8 +47,10 @@ struct sg {
     int32_t sentinels_known; /* other-sentinel records in the latest view; -1 none yet */
     uint8_t state;           /* failover state index (coverage) */
     bool odown;
-    bool forced;         /* the last attempt was a manual failover */
-    bool manual_pending; /* "Executing user requested FAILOVER" seen, attempt next */
+    bool sdown;                 /* the master is SDOWN (from +sdown/-sdown master events) */
+    char addr[CORE_IP_MAX + 8]; /* "ip:port" of the master in the latest view; "" none */
+    bool forced;                /* the last attempt was a manual failover */
+    bool manual_pending;        /* "Executing user requested FAILOVER" seen, attempt next */
 };
 
 /* Per sentinel. */
@@ -58,6 +60,7 @@ struct ps {
     uint64_t current_epoch; /* from the core view, this lifetime */
     bool epoch_known;
     bool up;
+    bool tilt; /* between +tilt and -tilt */
 };
 
 struct election {
@@ -79,8 +82,9 @@ struct sim_chaos_check {
     struct election el[SIM_CHAOS_ELECTIONS_MAX];
     uint32_t el_len;
     uint64_t stable_from_ms;
-    bool judged;   /* liveness was judged at the end */
-    uint64_t seen; /* bit per invariant and class already flagged */
+    uint64_t last_event_ms; /* time of the latest event of any sentinel */
+    bool judged;            /* liveness was judged at the end */
+    uint64_t seen;          /* bit per invariant and class already flagged */
     uint32_t v_len;
     struct sim_chaos_violation v[SIM_CHAOS_VIOLATIONS_MAX];
     struct sim_chaos_cov cov;
@@ -352,7 +356,8 @@ static void on_switch(
     struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g, const char *text) {
     char buf[REP_TEXT_MAX];
     char *w[5];
-    sg_at(c, s, g)->odown = false;
+    sg_at(c, s, g)->odown = false; /* the reset clears the flags (§11.1) */
+    sg_at(c, s, g)->sdown = false;
     if (words(text, buf, sizeof(buf), w, 5) != 5) { return; }
     int32_t n = node_at(c, w[3], (uint32_t)strtoul(w[4], NULL, 10));
     if (n >= 0 && !c->legit_master[n]) {
@@ -409,6 +414,11 @@ void sim_chaos_check_event(struct sim_chaos_check *c,
         return;
     }
     c->cov.events[sim_chaos_cov_event(type)]++;
+    c->last_event_ms = t_ms;
+    if (strcmp(type, "+tilt") == 0 || strcmp(type, "-tilt") == 0) {
+        c->ps[sentinel].tilt = type[0] == '+';
+        return;
+    }
     if (strcmp(type, "+new-epoch") == 0) {
         c->ps[sentinel].epoch_event = strtoull(text, NULL, 10);
         return;
@@ -427,6 +437,9 @@ void sim_chaos_check_event(struct sim_chaos_check *c,
         x->odown = true;
     } else if (strcmp(type, "-odown") == 0 || strcmp(type, "+reset-master") == 0) {
         x->odown = false;
+        x->sdown &= type[0] == '-';
+    } else if (strcmp(type + 1, "sdown") == 0 && strncmp(text, "master ", 7) == 0) {
+        x->sdown = type[0] == '+';
     } else if (strcmp(type, "+selected-slave") == 0 || strcmp(type, "+promoted-slave") == 0) {
         on_selected(c, t_ms, sentinel, type, text);
     } else if (strcmp(type, "+switch-master") == 0) {
@@ -474,6 +487,7 @@ static void view_master(struct sim_chaos_check *c,
     int32_t m = node_at(c, v->ip, v->port);
     if (fresh && m >= 0) { c->legit_master[m] = true; }
     x->master_node = m;
+    snprintf(x->addr, sizeof(x->addr), "%s:%u", v->ip, (unsigned)v->port);
     x->sentinels_known = (int32_t)v->sentinels;
     disagree_check(c, t, s, g);
 }
@@ -511,14 +525,17 @@ void sim_chaos_check_proc(struct sim_chaos_check *c, uint64_t t_ms, uint32_t sen
     struct ps *p = &c->ps[sentinel];
     p->up = up;
     p->epoch_known = false;
+    p->tilt = false;
     for (uint32_t g = 0; g < c->ng; g++) {
         struct sg *x = sg_at(c, sentinel, g);
         /* A new process starts with no flags and no attempt; votes and config
          * epochs were persisted (§8.2, §9.5) and stay. */
         x->odown = false;
+        x->sdown = false;
         x->manual_pending = false;
         x->state = 0;
         x->master_node = -1;
+        x->addr[0] = '\0';
     }
 }
 
@@ -555,4 +572,25 @@ void sim_chaos__set_judged(struct sim_chaos_check *c) {
 
 bool sim_chaos_check_judged(const struct sim_chaos_check *c) {
     return c->judged;
+}
+
+uint64_t sim_chaos_check_last_event(const struct sim_chaos_check *c) {
+    return c->last_event_ms;
+}
+
+bool sim_chaos_check_settled(const struct sim_chaos_check *c) {
+    for (uint32_t g = 0; g < c->ng; g++) {
+        const char *agreed = NULL;
+        for (uint32_t s = 0; s < c->ns; s++) {
+            const struct sg *x = &c->sg[(size_t)s * c->ng + g];
+            if (!c->ps[s].up) { continue; }
+            if (c->ps[s].tilt || x->state != 0 || x->odown || x->sdown || x->addr[0] == '\0') {
+                return false;
+            }
+            if (agreed != NULL && strcmp(agreed, x->addr) != 0) { return false; }
+            agreed = x->addr;
+        }
+        if (agreed == NULL) { return false; }
+    }
+    return true;
 }

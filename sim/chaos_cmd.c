@@ -40,7 +40,7 @@ static void usage(FILE *f) {
         "usage: sentsim chaos [--seeds A..B | --seed S [--replay]] [--jobs N] [--shard k/n]\n"
         "                     [--time 10m [--seeds A..]] [--json FILE] [--out DIR] [--no-shrink]\n"
         "                     [--shrink-tries N] [--repro-max N] [--small] [--salt N]\n"
-        "                     [--faults-max N] [--quiet]\n"
+        "                     [--faults-max N] [--full-bound] [--quiet]\n"
         "       sentsim chaos --file SCENARIO.yaml [--seed S]\n"
         "       sentsim chaos --merge FILE.jsonl...\n"
         "Generates a topology and fault schedule per seed, runs it in the simulator and\n"
@@ -123,6 +123,8 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 a->replay = true;
             } else if (strcmp(o, "--no-shrink") == 0) {
                 a->no_shrink = true;
+            } else if (strcmp(o, "--full-bound") == 0) {
+                sim_chaos_set_quiet_stop(false);
             } else if (strcmp(o, "--small") == 0) {
                 a->batch.gen.fixed_small = true;
             } else if (strcmp(o, "--quiet") == 0) {

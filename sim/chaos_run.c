@@ -22,6 +22,13 @@
 #include "sim/check.h"
 #include "sim/sim.h"
 
+/* Whether a settled, quiet world may end its run early (chaos_bound.c). */
+static bool quiet_stop = true;
+
+void sim_chaos_set_quiet_stop(bool on) {
+    quiet_stop = on;
+}
+
 struct ctx {
     const struct scn *scn;
     struct sim_chaos_check *c;
@@ -29,6 +36,8 @@ struct ctx {
     const struct sim_chaos_violation *stop_at; /* NULL: run to the end */
     bool fresh[SCN_SENTINELS_MAX];             /* the next step is this sentinel's first */
     const struct rep_run *run;                 /* its names map addresses to nodes */
+    uint64_t quiet_ms;                         /* 0: never end early */
+    uint64_t done_ms;                          /* when the last step finished; 0: not yet */
     bool blind; /* an event came while the names map was still empty */
 };
 
@@ -47,6 +56,18 @@ static bool reached(const struct sim_chaos_check *c, const struct sim_chaos_viol
         if (v[i].inv == at->inv && v[i].cls == at->cls) { return true; }
     }
     return false;
+}
+
+/* After the last step: once the world has settled and stayed quiet for
+ * quiet_ms, nothing Sentinel could still do remains (chaos_bound.c), so the
+ * run ends here and is judged here, with the stable window ending now. */
+static bool settled_and_quiet(struct ctx *x, uint64_t t_ms) {
+    if (x->quiet_ms == 0 || x->done_ms == 0) { return false; }
+    uint64_t last = sim_chaos_check_last_event(x->c);
+    uint64_t since = last > x->done_ms ? last : x->done_ms;
+    if (t_ms < since + x->quiet_ms || !sim_chaos_check_settled(x->c)) { return false; }
+    sim_chaos_check_stable_from(x->c, t_ms);
+    return true;
 }
 
 static bool on_core_step(void *ud,
@@ -82,7 +103,8 @@ static bool on_core_step(void *ud,
         sim_chaos_check_event(x->c, t_ms, sentinel, ev ? group_of(x->scn, o->master) : -1,
                               ev ? o->type : "", text);
     }
-    return x->stop_at != NULL && reached(x->c, x->stop_at);
+    if (x->stop_at != NULL && reached(x->c, x->stop_at)) { return true; }
+    return settled_and_quiet(x, t_ms);
 }
 
 static void on_sentinel(void *ud, uint64_t t_ms, uint32_t sentinel, bool up) {
@@ -94,7 +116,10 @@ static void on_sentinel(void *ud, uint64_t t_ms, uint32_t sentinel, bool up) {
 
 static void on_timeline(void *ud, uint64_t t_ms, uint32_t step) {
     struct ctx *x = ud;
-    if (step + 1 == x->scn->steps_len) { sim_chaos_check_stable_from(x->c, t_ms + x->bound_ms); }
+    if (step + 1 == x->scn->steps_len) {
+        sim_chaos_check_stable_from(x->c, t_ms + x->bound_ms);
+        x->done_ms = t_ms > 0 ? t_ms : 1;
+    }
 }
 
 static void fill_result(const struct sim_chaos_check *c,
@@ -139,6 +164,7 @@ int sim_chaos_run_scn(const struct scn *scn,
     x.stop_at = stop_at;
     x.c = sim_chaos_check_new(scn, run);
     x.run = run;
+    x.quiet_ms = quiet_stop ? sim_chaos_quiet_ms(scn) : 0;
     if (x.c == NULL) { return SIM_E_NOMEM; }
     struct sim_observer obs = {
         .core_step_cb = on_core_step,
