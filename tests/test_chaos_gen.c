@@ -174,7 +174,8 @@ static void test_chaos_gen_fixed_small_shape(void **state) {
  * Method: one group with down-after 2 s and failover-timeout 5 s, default
  * timers: 6 + 25 + 2 * 17 + 5 + 5 + 28 = 103 s; a clock jump adds tilt-period
  * plus tilt-trigger (32 s); a SENTINEL SET raising failover-timeout to 8 s
- * makes it 6 + 25 + 2 * 26 + 8 + 8 + 28 = 127 s. */
+ * makes it 6 + 25 + 2 * 26 + 8 + 8 + 28 = 127 s. The quiet time Q is
+ * max(T_detect, T_enforce) + T_gossip + 10 s. */
 static void test_chaos_gen_bound_formula(void **state) {
     (void)state;
     struct scn_group grp;
@@ -191,6 +192,8 @@ static void test_chaos_gen_bound_formula(void **state) {
     s.groups_len = 1;
     s.steps = steps;
     assert_int_equal(sim_chaos_bound_ms(&s), 103000);
+    /* Quiet time before an early end: max(25, 28) + 6 + 10 = 44 s. */
+    assert_int_equal(sim_chaos_quiet_ms(&s), 44000);
     steps[0].kind = SCN_STEP_CLOCK_JUMP;
     steps[0].jump_ms = 5000;
     s.steps_len = 1;
