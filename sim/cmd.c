@@ -135,8 +135,10 @@ static int run_one(const struct scn *scn,
     opt.explain = explain;
     int rc = sim_run(scn, seed, &opt, run);
     if (rc != SIM_OK) {
-        fprintf(stderr, "sentsim run: %s seed %" PRIu64 ": the simulator failed (%d)\n", scn->name,
-                seed, rc);
+        /* The reason (a config the core refused, a bound) is the last record. */
+        const char *why = run->log.len > 0 ? run->log.events[run->log.len - 1].text : "";
+        fprintf(stderr, "sentsim run: %s seed %" PRIu64 ": the simulator failed (%d): %s\n",
+                scn->name, seed, rc, why);
         return -1;
     }
     rep_expect_check(run, v);
