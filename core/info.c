@@ -22,11 +22,14 @@ struct span {
     size_t n;
 };
 
-static bool starts_with(struct span l, const char *prefix, size_t *plen) {
-    CORE_ASSERT(prefix[0] != '\0');
+/* Prefixes are string literals, so their length is known at compile time;
+ * the first-byte test rejects most lines before any memcmp. */
+#define STARTS_WITH(l, lit, plen) starts_with((l), (lit), sizeof(lit) - 1, (plen))
+
+static bool starts_with(struct span l, const char *prefix, size_t k, size_t *plen) {
+    CORE_ASSERT(k > 0 && prefix[0] != '\0');
     CORE_ASSERT(l.p != NULL || l.n == 0);
-    size_t k = strlen(prefix);
-    if (l.n < k || memcmp(l.p, prefix, k) != 0) { return false; }
+    if (l.n < k || l.p[0] != prefix[0] || memcmp(l.p, prefix, k) != 0) { return false; }
     *plen = k;
     return true;
 }
@@ -144,22 +147,22 @@ static void parse_replica(struct span l,
 static void parse_slave_field(struct span l, struct core__info *out) {
     CORE_ASSERT(out->role == CORE__INFO_ROLE_SLAVE);
     size_t k;
-    if (starts_with(l, "master_host:", &k)) {
+    if (STARTS_WITH(l, "master_host:", &k)) {
         out->has_master_host = copy_str(tail(l, k), out->master_host, sizeof(out->master_host));
         if (!out->has_master_host) { out->master_host[0] = '\0'; }
-    } else if (starts_with(l, "master_port:", &k)) {
+    } else if (STARTS_WITH(l, "master_port:", &k)) {
         out->has_master_port = true;
         out->master_port = read_i64(tail(l, k));
-    } else if (starts_with(l, "master_link_status:", &k)) {
+    } else if (STARTS_WITH(l, "master_link_status:", &k)) {
         out->has_master_link_status = true;
         out->master_link_up = equals_nocase(tail(l, k), "up");
-    } else if (starts_with(l, "slave_priority:", &k)) {
+    } else if (STARTS_WITH(l, "slave_priority:", &k)) {
         out->has_slave_priority = true;
         out->slave_priority = read_i64(tail(l, k));
-    } else if (starts_with(l, "slave_repl_offset:", &k)) {
+    } else if (STARTS_WITH(l, "slave_repl_offset:", &k)) {
         out->has_slave_repl_offset = true;
         out->slave_repl_offset = read_u64(tail(l, k));
-    } else if (starts_with(l, "replica_announced:", &k)) {
+    } else if (STARTS_WITH(l, "replica_announced:", &k)) {
         out->has_replica_announced = true;
         out->replica_announced = read_i64(tail(l, k));
     }
@@ -174,19 +177,19 @@ static void parse_line(struct span l,
                        struct core__info_replica *tab,
                        uint32_t cap) {
     size_t k;
-    if (l.n >= 47 && starts_with(l, "run_id:", &k)) {
+    if (l.n >= 47 && STARTS_WITH(l, "run_id:", &k)) {
         struct span id = {l.p + k, CORE_RUNID_LEN};
         if (copy_str(id, out->run_id, sizeof(out->run_id))) { out->has_run_id = true; }
     }
     if (l.n >= 7 && memcmp(l.p, "slave", 5) == 0 && is_digit(l.p[5])) {
         parse_replica(l, out, tab, cap);
     }
-    if (l.n >= 32 && starts_with(l, "master_link_down_since_seconds:", &k)) {
+    if (l.n >= 32 && STARTS_WITH(l, "master_link_down_since_seconds:", &k)) {
         out->has_master_link_down_since = true;
         out->master_link_down_since_s = read_i64(tail(l, k));
     }
-    if (starts_with(l, "role:master", &k)) { out->role = CORE__INFO_ROLE_MASTER; }
-    if (starts_with(l, "role:slave", &k)) { out->role = CORE__INFO_ROLE_SLAVE; }
+    if (STARTS_WITH(l, "role:master", &k)) { out->role = CORE__INFO_ROLE_MASTER; }
+    if (STARTS_WITH(l, "role:slave", &k)) { out->role = CORE__INFO_ROLE_SLAVE; }
     if (out->role == CORE__INFO_ROLE_SLAVE) { parse_slave_field(l, out); }
 }
 

@@ -79,15 +79,22 @@ struct core_limits core_limits_default(void) {
 
 /* ---------------------------------------------------------------- set-up */
 
-static void *zalloc(const struct core_allocator *a, size_t n, bool *ok) {
+/* Buffers that are always written before they are read (arena, outputs,
+ * config text, INFO cache): not zeroed, so that a sentinel (re)start does not
+ * touch megabytes it may never use. */
+static void *alloc_buf(const struct core_allocator *a, size_t n, bool *ok) {
     CORE_ASSERT(a != NULL && a->alloc_cb != NULL);
     CORE_ASSERT(n > 0);
     void *p = a->alloc_cb(a->ud, n);
-    if (p == NULL) {
-        *ok = false;
-        return NULL;
-    }
-    memset(p, 0, n);
+    if (p == NULL) { *ok = false; }
+    return p;
+}
+
+/* Tables of state: zeroed, as every record starts out unused. */
+static void *zalloc(const struct core_allocator *a, size_t n, bool *ok) {
+    void *p = alloc_buf(a, n, ok);
+    if (p != NULL) { memset(p, 0, n); }
+    CORE_ASSERT(p != NULL || !*ok);
     return p;
 }
 
@@ -118,13 +125,13 @@ static bool alloc_tables(struct core_sentinel *s) {
         a, (size_t)l->masters_max * (l->replicas_max + l->sentinels_max) * sizeof(uint32_t), &ok);
     s->info_cache_bytes = l->info_cache_bytes;
     if (s->info_cache_bytes > 0) {
-        s->info_slab = zalloc(a, (size_t)s->insts_max * s->info_cache_bytes, &ok);
+        s->info_slab = alloc_buf(a, (size_t)s->insts_max * s->info_cache_bytes, &ok);
     }
-    s->conf = zalloc(a, l->config_bytes_max, &ok);
-    s->conf_scratch = zalloc(a, l->config_bytes_max, &ok);
-    s->conf_out = zalloc(a, l->config_bytes_max, &ok);
-    s->outs = zalloc(a, l->outputs_max * sizeof(*s->outs), &ok);
-    s->arena = zalloc(a, l->arena_bytes, &ok);
+    s->conf = alloc_buf(a, l->config_bytes_max, &ok);
+    s->conf_scratch = alloc_buf(a, l->config_bytes_max, &ok);
+    s->conf_out = alloc_buf(a, l->config_bytes_max, &ok);
+    s->outs = alloc_buf(a, l->outputs_max * sizeof(*s->outs), &ok);
+    s->arena = alloc_buf(a, l->arena_bytes, &ok);
     for (s->conn_slot_bits = 1; (1u << s->conn_slot_bits) < l->conns_max; s->conn_slot_bits++) {}
     return ok;
 }
