@@ -168,16 +168,6 @@ uint32_t sim__encode_status(uint8_t *buf, size_t cap, enum core_reply_type type,
     return sim__encode_reply(buf, cap, &r);
 }
 
-uint32_t sim__encode_integer(uint8_t *buf, size_t cap, int64_t v) {
-    struct core_reply r = {.type = CORE_REPLY_INTEGER, .integer = v};
-    return sim__encode_reply(buf, cap, &r);
-}
-
-uint32_t sim__encode_bulk(uint8_t *buf, size_t cap, const char *s, size_t len) {
-    struct core_reply r = {.type = CORE_REPLY_BULK, .str = s, .len = len};
-    return sim__encode_reply(buf, cap, &r);
-}
-
 uint32_t sim__encode_push(uint8_t *buf,
                           size_t cap,
                           const char *channel,

@@ -568,10 +568,9 @@ uint32_t sim__node_good_replicas(const struct sim_world *w, uint32_t i) {
     return good;
 }
 
-int sim__node_write(struct sim_world *w, uint32_t i, uint64_t key, uint32_t bytes) {
+void sim__node_write(struct sim_world *w, uint32_t i, uint64_t key, uint32_t bytes) {
     SIM_ASSERT(sim__node_is_master(w, i));
     apply(w, i, key, bytes, NULL, 0, NULL, 0);
-    return 0;
 }
 
 uint32_t sim__node_publish(struct sim_world *w,

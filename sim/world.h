@@ -372,10 +372,8 @@ uint32_t sim__decode_argv(
 uint32_t sim__encode_reply(uint8_t *buf, size_t cap, const struct core_reply *r);
 /* Decodes into w->reply_pool; strings point into buf. */
 const struct core_reply *sim__decode_reply(struct sim_world *w, const uint8_t *buf, uint32_t len);
-/* Builders for the common one-level replies, encoded straight into buf. */
+/* A status or error reply, and a Pub/Sub message, encoded straight into buf. */
 uint32_t sim__encode_status(uint8_t *buf, size_t cap, enum core_reply_type type, const char *s);
-uint32_t sim__encode_integer(uint8_t *buf, size_t cap, int64_t v);
-uint32_t sim__encode_bulk(uint8_t *buf, size_t cap, const char *s, size_t len);
 uint32_t sim__encode_push(uint8_t *buf,
                           size_t cap,
                           const char *channel,
@@ -399,7 +397,7 @@ void sim__node_timer(struct sim_world *w, uint32_t i, uint64_t gen);
 /* Replication-model operations used by the command layer (node_cmd.c). */
 void sim__node_replicaof(
     struct sim_world *w, uint32_t i, const char *host, uint16_t port, uint32_t by_conn);
-int sim__node_write(struct sim_world *w, uint32_t i, uint64_t key, uint32_t bytes);
+void sim__node_write(struct sim_world *w, uint32_t i, uint64_t key, uint32_t bytes);
 uint32_t sim__node_publish(struct sim_world *w,
                            uint32_t i,
                            const char *channel,
