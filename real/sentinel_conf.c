@@ -13,6 +13,7 @@
 
 #include "real/check.h"
 #include "real/resp.h"
+#include "real/sentinel_directives.h"
 
 #define CONF_WORDS_MAX 64
 #define CONF_TEXT_MAX  (16u << 20)
@@ -61,40 +62,46 @@ static void set_str(char **slot, const char *w) {
     *slot = dup_word(w);
 }
 
-static int set_loglevel(struct real_sentinel_conf *conf, const char *w) {
+/* Sets a level the validator accepted (one of Redis's four names). */
+static void set_loglevel(struct real_sentinel_conf *conf, const char *w) {
     static const char *const names[] = {"debug", "verbose", "notice", "warning"};
     for (int i = 0; i < 4; i++) {
-        if (strcasecmp(w, names[i]) == 0) {
-            conf->loglevel = (enum core_level)i;
-            return 0;
-        }
+        if (strcasecmp(w, names[i]) == 0) { conf->loglevel = (enum core_level)i; }
     }
-    return -1;
 }
 
 /* Applies one directive. Returns NULL, or Redis's reason for refusing it. */
+static void set_binds(struct real_sentinel_conf *conf, int n, char **addrs) {
+    for (int i = 0; i < conf->binds_len; i++) {
+        free(conf->binds[i]);
+    }
+    conf->binds_len = 0;
+    for (int i = 0; i < n; i++) {
+        conf->binds[conf->binds_len++] = dup_word(addrs[i]);
+    }
+}
+
+/* Validates one directive as redis-sentinel does, then applies the ones
+ * the process acts on. Returns NULL, or Redis's reason for refusing it. */
 static const char *directive(
     struct real_sentinel_conf *conf, int argc, char **argv, bool apply, char *msg, size_t msglen) {
     const char *name = argv[0];
-    bool one_arg = argc == 2;
+    /* The core reads `sentinel` lines; Redis checks them after the file. */
+    if (strcmp(name, "sentinel") == 0) { return NULL; }
+    const char *why = real__sentinel_directive_check(argc, argv, msg, msglen);
+    if (why != NULL) { return why; }
     if (strcmp(name, "bind") == 0) {
-        if (argc < 2) { return "wrong number of arguments"; }
         if (argc - 1 > REAL_SERVE_BINDS_MAX) { return "Too many bind addresses specified."; }
-        for (int i = 0; i < conf->binds_len; i++) {
-            free(conf->binds[i]);
-        }
-        conf->binds_len = 0;
-        for (int i = 1; i < argc; i++) {
-            conf->binds[conf->binds_len++] = dup_word(argv[i]);
-        }
+        /* A bare `bind` means Redis's default addresses. */
+        static char any4[] = "*", any6[] = "-::*";
+        char *defaults[] = {any4, any6};
+        set_binds(conf, argc == 1 ? 2 : argc - 1, argc == 1 ? defaults : argv + 1);
     } else if (strcmp(name, "dir") == 0) {
-        if (!one_arg) { return "wrong number of arguments"; }
         if (apply && chdir(argv[1]) != 0) {
             snprintf(msg, msglen, "%s", strerror(errno));
             return msg;
         }
     } else if (strcmp(name, "logfile") == 0) {
-        if (!one_arg) { return "wrong number of arguments"; }
         if (apply && argv[1][0] != '\0') {
             FILE *f = fopen(argv[1], "a");
             if (f == NULL) {
@@ -105,18 +112,10 @@ static const char *directive(
         }
         set_str(&conf->logfile, argv[1]);
     } else if (strcmp(name, "loglevel") == 0) {
-        if (!one_arg) { return "wrong number of arguments"; }
-        if (set_loglevel(conf, argv[1]) != 0) {
-            return "argument(s) must be one of the following: debug, verbose, notice, warning";
-        }
+        set_loglevel(conf, argv[1]);
     } else if (strcmp(name, "daemonize") == 0) {
-        if (!one_arg) { return "wrong number of arguments"; }
-        if (strcasecmp(argv[1], "yes") != 0 && strcasecmp(argv[1], "no") != 0) {
-            return "argument must be 'yes' or 'no'";
-        }
         conf->daemonize = strcasecmp(argv[1], "yes") == 0;
     } else if (strcmp(name, "pidfile") == 0 || strcmp(name, "requirepass") == 0) {
-        if (!one_arg) { return "wrong number of arguments"; }
         set_str(name[0] == 'p' ? &conf->pidfile : &conf->requirepass, argv[1]);
     }
     return NULL;

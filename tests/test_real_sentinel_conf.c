@@ -59,12 +59,25 @@ static void test_sentinel_conf_errors_name_the_line(void **state) {
     } cases[] = {
         {"port 1\n\nloglevel loud\n", 3,
          "argument(s) must be one of the following: debug, verbose, notice, warning"},
-        {"bind\n", 1, "wrong number of arguments"},
-        {"x\npidfile a b\n", 2, "wrong number of arguments"},
+        {"sentinal monitor m 127.0.0.1 1 2\n", 1, "Bad directive or wrong number of arguments"},
+        {"port 1\npidfile a b\n", 2, "wrong number of arguments"},
         {"requirepass \"open\n", 1, "Unbalanced quotes in configuration line"},
         {"bind 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n", 1,
          "Too many bind addresses specified."},
         {"daemonize maybe\n", 1, "argument must be 'yes' or 'no'"},
+        {"hz fast\n", 1, "argument couldn't be parsed into an integer"},
+        {"port 070\n", 1, "argument couldn't be parsed into an integer"},
+        {"maxclients 0\n", 1, "argument must be between 1 and 4294967295 inclusive"},
+        {"timeout -5\n", 1, "argument must be between 0 and 2147483647 inclusive"},
+        {"maxmemory 1.5gb\n", 1, "argument must be a memory value"},
+        {"dir /nonexistent/sentsim\n", 1, "No such file or directory"},
+        {"save 900\n", 1, "Invalid save parameters"},
+        {"oom-score-adj-values 0 200 9000\n", 1,
+         "Invalid oom-score-adj-values, elements must be between -2000 and 2000."},
+        {"rename-command GET x\n", 1, "No such command in rename-command"},
+        {"rename-command PING\n", 1, "Bad directive or wrong number of arguments"},
+        {"replicaof 127.0.0.1 x\n", 1, "Invalid master port"},
+        {"unixsocketperm 9\n", 1, "argument couldn't be parsed as an octal number"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct real_sentinel_conf c;
@@ -79,6 +92,28 @@ static void test_sentinel_conf_errors_name_the_line(void **state) {
         real_sentinel_conf_line(cases[i].text, strlen(cases[i].text), line, shown, sizeof(shown));
         assert_true(strlen(shown) > 0);
     }
+}
+
+/* Goal: what redis-sentinel 7.0.15 accepts is accepted, including the
+ * lines it writes itself on rewrite. Method: one text of valid lines. */
+static void test_sentinel_conf_accepts_redis_lines(void **state) {
+    (void)state;
+    const char *text = "protected-mode no\nsave \"\"\nmaxmemory 1GB\nhz 10\nPort 26379\n"
+                       "client-output-buffer-limit normal 0 0 0 pubsub 32mb 8mb 60\n"
+                       "rename-command PING PONG2\nuser default on nopass ~* &* +@all\n"
+                       "latency-tracking-info-percentiles 50 99 99.9\nunixsocketperm 700\n"
+                       "oom-score-adj-values \"0 200 800\"\nreplicaof no one\nbind\n"
+                       "maxmemory-clients 10%\nnotify-keyspace-events KEA\ndir \"/tmp\"\n"
+                       "enable-debug-command local\ninclude /nonexistent/*.conf\n"
+                       "sentinel anything at all\n";
+    struct real_sentinel_conf c;
+    uint32_t line = 0;
+    char msg[128] = "";
+    int rc = real_sentinel_conf_load(text, strlen(text), false, &c, &line, msg, sizeof(msg));
+    if (rc != 0) { fprintf(stderr, "line %u: %s\n", (unsigned)line, msg); }
+    assert_int_equal(rc, 0);
+    assert_int_equal(c.binds_len, 2);
+    real_sentinel_conf_free(&c);
 }
 
 /* Goal: "--name value" options become config lines after the file, values
@@ -112,6 +147,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sentinel_conf_directives),
         cmocka_unit_test(test_sentinel_conf_errors_name_the_line),
+        cmocka_unit_test(test_sentinel_conf_accepts_redis_lines),
         cmocka_unit_test(test_sentinel_conf_read_appends_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
