@@ -384,6 +384,13 @@ int real__sentinel_run(struct core_sentinel *core,
         scfg.binds[scfg.binds_len++] = conf->binds[i];
     }
     struct real_serve_callbacks cbs = {.command_cb = on_command, .log_cb = on_serve_log, .ud = lp};
+    /* Like redis-sentinel (no unix socket here): port 0 would serve nobody. */
+    if (scfg.port == 0) {
+        real_sentinel_log(CORE_LEVEL_WARNING, "Configured to not listen anywhere, exiting.");
+        core_free(core);
+        free(lp);
+        return 1;
+    }
     char err[256];
     if (real_serve_open(&scfg, &cbs, &lp->serve, err, sizeof(err)) != 0) {
         real_sentinel_log(CORE_LEVEL_WARNING, "Warning: %s", err);

@@ -586,6 +586,11 @@ static void test_sentinel_serve_config_errors(void **state) {
         assert_non_null(strstr(out, "is not writable"));
         free(out);
     }
+    /* Port 0 serves nobody: redis-sentinel refuses to run, so do we. */
+    rsh_write(path, "port 0\nsentinel monitor m 127.0.0.1 6379 2\n");
+    assert_int_equal(rsh_run(argv1, &out), 1);
+    assert_non_null(strstr(out, "Configured to not listen anywhere, exiting."));
+    free(out);
     /* A port somebody else holds: Redis's two lines, exit 1. */
     struct rsh_proc squatter;
     rsh_fake(&squatter, RSH_FAKE_SILENT);
