@@ -4,11 +4,12 @@
  * command line.
  *
  * Method: the core reads the whole text too (it owns `port`, the
- * `sentinel` directives and the rewrite); this reader only picks the
- * directives that concern the process and validates them with Redis's
- * messages, so that one bad line is reported the same way whoever finds it.
- * `dir` is applied (chdir) while reading, as Redis does, so later relative
- * paths resolve against it.
+ * `sentinel` directives and the rewrite); this reader validates every
+ * other directive as redis-sentinel 7.0.15 would (sentinel_directives.c),
+ * with Redis's messages, and keeps the ones that concern the process.
+ * Server directives come first, as in Redis, whose `sentinel` lines are
+ * only checked after the whole file. `dir` is applied (chdir) while
+ * reading, as Redis does, so later relative paths resolve against it.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
