@@ -4,10 +4,12 @@
 # Runs `sentsim real` N times (default 200), alternating a loopback failover
 # scenario and a namespace (partition) one, and ends each run after a random
 # 0.2..6 s with SIGINT (the harness cleans up itself) or SIGKILL (the
-# watchdog cleans up). Five seconds after each kill it counts what that run
-# left: running processes whose working directory is its temp root, its
-# temp root, its namespaces, and nftables tables named sentsim in the host
-# namespace. Prints the totals; exit 1 when anything was left.
+# watchdog cleans up). Then, for up to 5 s, it waits for that run's traces
+# to go, and counts what is still there: running processes whose working
+# directory is in its temp root, loopback listeners on the ports its config
+# files named, the temp root itself, its namespaces, and nftables tables
+# named sentsim in the host namespace. Prints the totals and the slowest
+# cleanup; exit 1 when anything was left.
 #
 # Usage: sh tests/stress.sh [SENTSIM]   (N= overrides the number of runs)
 #
@@ -37,12 +39,24 @@ procs_under() {
     echo $n
 }
 
+listening() {
+    n=0
+    for p in $1; do
+        ss -ltnH 2>/dev/null | awk '{print $4}' | grep -qx "127.0.0.1:$p" && n=$((n + 1))
+    done
+    echo $n
+}
+
+now_ms() { date +%s%3N; }
+
 left_procs=0
+left_ports=0
 left_dirs=0
 left_ns=0
 left_nft=0
 sigint=0
 sigkill=0
+slowest=0
 i=0
 while [ "$i" -lt "$N" ]; do
     i=$((i + 1))
@@ -53,6 +67,8 @@ while [ "$i" -lt "$N" ]; do
     ms=$(awk -v s="$i$$" 'BEGIN { srand(s); printf "%d", 200 + rand() * 5800 }')
     sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
     root=$(ls -d "$TMP"/sentsim-"$pid"-* 2>/dev/null | head -1)
+    ports=""
+    [ -n "$root" ] && ports=$(cat "$root"/*/*.conf 2>/dev/null | awk '$1 == "port" { print $2 }')
     if [ $((i % 3)) -eq 0 ]; then
         kill -INT "$pid" 2>/dev/null
         sigint=$((sigint + 1))
@@ -61,22 +77,30 @@ while [ "$i" -lt "$N" ]; do
         sigkill=$((sigkill + 1))
     fi
     wait "$pid" 2>/dev/null
-    sleep 5
-    if [ -n "$root" ]; then
-        p=$(procs_under "$root")
-        left_procs=$((left_procs + p))
-        [ -e "$root" ] && left_dirs=$((left_dirs + 1))
-    fi
-    ns=$(ip netns list 2>/dev/null | grep -c "^sentsim-$pid-")
+    killed=$(now_ms)
+    while :; do
+        p=0
+        d=0
+        [ -n "$root" ] && p=$(procs_under "$root") && [ -e "$root" ] && d=1
+        ns=$(ip netns list 2>/dev/null | grep -c "^sentsim-$pid-")
+        [ "$p" -eq 0 ] && [ "$d" -eq 0 ] && [ "$ns" -eq 0 ] && break
+        [ $(($(now_ms) - killed)) -ge 5000 ] && break
+        sleep 0.05
+    done
+    took=$(($(now_ms) - killed))
+    [ "$took" -gt "$slowest" ] && slowest=$took
+    left_procs=$((left_procs + p))
+    left_dirs=$((left_dirs + d))
     left_ns=$((left_ns + ns))
+    left_ports=$((left_ports + $(listening "$ports")))
     if nft list tables 2>/dev/null | grep -q sentsim; then left_nft=$((left_nft + 1)); fi
     if [ $((i % 20)) -eq 0 ]; then
-        echo "stress: $i/$N runs; left so far: $left_procs processes, $left_dirs dirs, $left_ns namespaces"
+        echo "stress: $i/$N runs; left so far: $left_procs processes, $left_ports ports," \
+             "$left_dirs dirs, $left_ns namespaces"
     fi
 done
-# Ports: nothing of ours may listen in the harness's range any more.
-ports=$(ss -ltnH 2>/dev/null | awk '{print $4}' | grep -c '^127\.0\.0\.1:2[0-9][0-9][0-9][0-9]$')
 echo "stress: $N runs ($sigint SIGINT, $sigkill SIGKILL): left $left_procs processes," \
-     "$left_dirs temp dirs, $left_ns namespaces, $left_nft nft tables;" \
-     "$ports loopback listeners in 20000-29999 now"
-[ "$left_procs" -eq 0 ] && [ "$left_dirs" -eq 0 ] && [ "$left_ns" -eq 0 ] && [ "$left_nft" -eq 0 ]
+     "$left_ports listening ports, $left_dirs temp dirs, $left_ns namespaces," \
+     "$left_nft nft tables; slowest cleanup $slowest ms"
+[ "$left_procs" -eq 0 ] && [ "$left_ports" -eq 0 ] && [ "$left_dirs" -eq 0 ] &&
+    [ "$left_ns" -eq 0 ] && [ "$left_nft" -eq 0 ]
