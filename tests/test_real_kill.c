@@ -47,9 +47,22 @@ static const char *const netns_yaml =
     "  - partition: [[m, s1], [r1, r2, s2, s3]]\n"
     "  - wait: {event: +switch-master, on: [s2, s3], timeout: 30s}\n";
 
+/* $SENTSIM, else the sentsim of this test's own build: build/<V>/tests/.. */
 static const char *sentsim_path(void) {
+    static char path[512];
     const char *p = getenv("SENTSIM");
-    return p != NULL ? p : "build/release/sentsim";
+    if (p != NULL) { return p; }
+    if (path[0] != '\0') { return path; }
+    char self[480];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n <= 0) { return "build/release/sentsim"; }
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash != NULL) { *slash = '\0'; }
+    slash = strrchr(self, '/');
+    if (slash != NULL) { *slash = '\0'; }
+    snprintf(path, sizeof(path), "%s/sentsim", self);
+    return path;
 }
 
 /* The run's temp root, once it exists: /tmp/sentsim-<pid>-XXXXXX. */
