@@ -28,6 +28,7 @@
 #include "real/netns.h"
 #include "real/proc.h"
 #include "real/query.h"
+#include "real/real.h"
 #include "real/sys.h"
 
 #define PORT_BASE_MIN    20000u
@@ -358,7 +359,7 @@ static void last_line(const char *path, char *out, size_t outlen) {
 static int wait_up(struct real_world *w, struct real_proc *p) {
     uint64_t deadline = real__now_ms() + UP_TIMEOUT_MS;
     char err[160] = "no answer yet";
-    while (real__now_ms() < deadline) {
+    while (real__now_ms() < deadline && !real_interrupted()) {
         if (!real_proc_alive(p)) {
             char line[200];
             last_line(p->log, line, sizeof(line));
@@ -541,6 +542,7 @@ int real_world_wait_ready(struct real_world *w, uint64_t timeout_ms) {
             }
         }
         if (why[0] == '\0') { return 0; }
+        if (real_interrupted()) { return werr(w, "interrupted while waiting: %s", why); }
         if (real__now_ms() >= deadline) { break; }
         real__sleep_ms(25);
     }

@@ -433,11 +433,10 @@ static int start_world(struct runner *r, bool netns, struct real_timing *tm, uin
             return rerr(r, REAL_E_RUN, "network loss: %s", r->w.errstr);
         }
     }
-    if (real_world_start(&r->w) != 0) { return rerr(r, REAL_E_RUN, "start: %s", r->w.errstr); }
-    if (interrupted) { return rerr(r, REAL_E_INTERRUPTED, "interrupted"); }
-    if (real_world_wait_ready(&r->w, r->opt->ready_timeout_ms) != 0) {
-        return rerr(r, REAL_E_RUN, "%s", r->w.errstr);
-    }
+    int rc = real_world_start(&r->w);
+    if (rc == 0 && !interrupted) { rc = real_world_wait_ready(&r->w, r->opt->ready_timeout_ms); }
+    if (interrupted) { return rerr(r, REAL_E_INTERRUPTED, "interrupted during set-up"); }
+    if (rc != 0) { return rerr(r, REAL_E_RUN, "%s", r->w.errstr); }
     real_observe_poll(&r->o);
     real_observe_note(&r->o, REP_KIND_CHECK, REP_LEVEL_NOTICE,
                       "ready: replicas in sync, every sentinel knows every replica and sentinel");
