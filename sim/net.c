@@ -1,22 +1,21 @@
 /* net.c: virtual TCP between the simulated processes.
  *
  * Method: a connection has two ends (client, server), each owned by a
- * process, and every message travels towards one end. Delivery time is now
- * plus a latency drawn from the network stream, but never earlier than the
- * previous message towards the same end, so each direction stays FIFO like
- * a TCP stream; equal times keep their order through the scheduler's
- * sequence numbers. The outcomes Sentinel cares about follow from where a
- * message lands:
+ * process, and each direction is an ordered queue of segments of which only
+ * the head is scheduled: a segment arrives a drawn latency after it was sent
+ * but never before the one ahead of it, as in a TCP stream. The outcomes
+ * Sentinel cares about follow from what happens to the head:
  *   - a connect to a port nobody listens on, or to a dead process, is
  *     answered by a refusal one latency later (CONN_DOWN);
- *   - across a partition (checked at delivery, per direction) a message
- *     vanishes, so a connect hangs and commands get no reply; the core's
- *     own inactivity rules close such links;
- *   - a paused process accepts and answers nothing: what arrives waits in
- *     its inbox, in arrival order, until it resumes;
+ *   - across a partition (checked per direction at each attempt) or when
+ *     lost (an integer ratio drawn at each attempt) the head is sent again
+ *     after a doubling RTO and everything behind it waits, so a connect
+ *     hangs and commands get no reply until the path is back; the core's
+ *     own inactivity rules close such links meanwhile;
+ *   - a paused process's kernel completes connects but the process answers
+ *     nothing: what arrives waits in its inbox, in order, until it resumes;
  *   - a process that dies resets every connection it had: each peer end
- *     receives a CLOSE (unless a partition swallows it).
- * Loss drops a message at send time with the link's integer ratio.
+ *     receives a CLOSE one latency later (retransmitted like anything else).
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
