@@ -4,13 +4,18 @@
  * return CORE_OK, CORE_E_CONFIG or CORE_E_LIMIT (never an assertion or a
  * sanitizer report); a CORE_E_CONFIG names a line within the file (or 0)
  * and a non-empty NUL-terminated message. An accepted file must start
- * (CORE_IN_START) and answer SENTINEL FLUSHCONFIG by persisting a file;
- * unless the input has a `known-slave` line, that file must load again
- * into a core with the same id, the same masters (names, addresses, config
- * epochs) and the same current epoch. Sentinel 7.0's rewrite leaves old
- * `known-slave` lines in place (spec §21: only 7.2 rewrites them), so 7.0
- * itself can write a file it then refuses with "Duplicate hostname and
- * port for replica"; the core reproduces that, so those inputs are exempt.
+ * (CORE_IN_START) and answer SENTINEL FLUSHCONFIG by persisting a file,
+ * and that file must load again into a core with the same id, the same
+ * masters (names, addresses, config epochs) and the same current epoch.
+ * Two kinds of input are exempt from the reload check, because Sentinel
+ * 7.0 itself writes files it then refuses and the core reproduces that:
+ *   - a `known-slave` line: 7.0's rewrite leaves old `known-slave` lines
+ *     in place (spec §21: only 7.2 rewrites them), giving "Duplicate
+ *     hostname and port for replica";
+ *   - a `sentinel` directive word with a space, control byte, quote or
+ *     non-ASCII byte: 7.0 writes names, auth-pass, auth-user,
+ *     sentinel-pass, scripts ... as raw words (spec §16.3), so such a
+ *     value splits differently on reload.
  *
  * fuzz-sources: core
  * SPDX-License-Identifier: BSD-3-Clause
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/conf.h"
 #include "core/core.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -112,6 +118,26 @@ static bool has_known_slave(const char *text, size_t len) {
     return false;
 }
 
+/* Whether a word of a `sentinel` directive would need quoting to survive
+ * a raw write (other directives are kept as they were written). */
+static bool has_unsafe_word(const char *text, size_t len) {
+    static struct core__conf_args args;
+    struct core__conf_iter it;
+    core__conf_iter_init(&it, text, len);
+    int rc;
+    while ((rc = core__conf_next(&it, &args)) != 0) {
+        bool sentinel =
+            rc == 1 && args.argv_len[0] == 8 && memcmp(args.argv[0], "sentinel", 8) == 0;
+        for (uint32_t i = 0; sentinel && i < args.argc; i++) {
+            for (size_t k = 0; k < args.argv_len[i]; k++) {
+                unsigned char c = (unsigned char)args.argv[i][k];
+                if (c <= ' ' || c >= 0x7f || c == '"' || c == '\'' || c == '\\') { return true; }
+            }
+        }
+    }
+    return false;
+}
+
 static void check_same(const struct core_sentinel *a, const struct core_sentinel *b) {
     CHECK(strcmp(core_myid(a), core_myid(b)) == 0);
     CHECK(core_current_epoch(a) == core_current_epoch(b));
@@ -144,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t saved_len = 0;
     char *saved = start_and_flush(s, &saved_len);
     CHECK(saved != NULL);
-    if (has_known_slave(text, size)) {
+    if (has_known_slave(text, size) || has_unsafe_word(text, size)) {
         core_free(s);
         free(saved);
         free(text);
