@@ -50,6 +50,17 @@ int core__buf_puts(struct core__buf *b, const char *s) {
     return core__buf_putn(b, s, strlen(s));
 }
 
+int core__buf_putu64(struct core__buf *b, unsigned long long v) {
+    char digits[24];
+    size_t n = sizeof(digits);
+    do {
+        digits[--n] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0);
+    CORE_ASSERT(n > 0 && n < sizeof(digits));
+    return core__buf_putn(b, digits + n, sizeof(digits) - n);
+}
+
 int core__buf_vappendf(struct core__buf *b, const char *fmt, va_list ap) {
     CORE_ASSERT(b != NULL);
     CORE_ASSERT(fmt != NULL);

@@ -39,6 +39,10 @@ int core__buf_puts(struct core__buf *b, const char *s);
 /* Appends n bytes from s (which may contain NULs). Returns 0 or -1. */
 int core__buf_putn(struct core__buf *b, const char *s, size_t n);
 
+/* Appends v in decimal, as "%llu" would, without the cost of a format
+ * string (hot paths: hello payloads). Returns 0 or -1 (overflow). */
+int core__buf_putu64(struct core__buf *b, unsigned long long v);
+
 /* Appends printf-formatted text (vsnprintf). Returns 0 or -1 (overflow or
  * an encoding error, which is treated as an overflow). */
 int core__buf_appendf(struct core__buf *b, const char *fmt, ...)

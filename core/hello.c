@@ -24,13 +24,16 @@ static bool split(const char *s, size_t len, struct token tok[TOKENS]) {
     CORE_ASSERT(s != NULL || len == 0);
     CORE_ASSERT(tok != NULL);
     size_t start = 0, count = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && s[i] != ',') { continue; }
+    if (len == 0) { return false; } /* one empty token, not TOKENS */
+    for (;;) {
+        const char *comma = memchr(s + start, ',', len - start);
+        size_t end = comma != NULL ? (size_t)(comma - s) : len;
         if (count == TOKENS) { return false; }
         tok[count].p = s + start;
-        tok[count].n = i - start;
+        tok[count].n = end - start;
         count++;
-        start = i + 1;
+        if (comma == NULL) { break; }
+        start = end + 1;
     }
     return count == TOKENS;
 }

@@ -381,7 +381,9 @@ void core__on_message(struct core_sentinel *s, const struct core_input *in) {
     }
     /* We are not interested in meeting ourselves. */
     for (size_t k = 0; k + CORE_RUNID_LEN <= in->payload_len; k++) {
-        if (memcmp(in->payload + k, s->myid, CORE_RUNID_LEN) == 0) { return; }
+        if (in->payload[k] == s->myid[0] && memcmp(in->payload + k, s->myid, CORE_RUNID_LEN) == 0) {
+            return;
+        }
     }
     core__process_hello(s, in->payload, in->payload_len);
 }

@@ -23,13 +23,28 @@ static bool send_hello(struct core_sentinel *s, uint32_t inst) {
     struct core__master *m = core__master_of(s, inst);
     struct core__inst *mi = core__minst(s, m);
     struct core__addr maddr = core__current_master_addr(s, ri->master);
+    /* "%s,%u,%s,%llu,%s,%s,%u,%llu" built piecewise: the hello is the most
+     * frequent text a sentinel produces, and a format string is its cost. */
     char payload[CORE__HELLO_MAX + 64];
-    int n = snprintf(payload, sizeof(payload), "%s,%u,%s,%llu,%s,%s,%u,%llu", ip,
-                     s->announce_port != 0 ? s->announce_port : s->port, s->myid,
-                     (unsigned long long)s->current_epoch, mi->name, core__announce_ip(&maddr),
-                     maddr.port, (unsigned long long)m->config_epoch);
-    CORE_ASSERT(n > 0);
-    CORE_ASSERT((size_t)n < sizeof(payload));
+    struct core__buf b;
+    core__buf_init(&b, payload, sizeof(payload));
+    core__buf_puts(&b, ip);
+    core__buf_putc(&b, ',');
+    core__buf_putu64(&b, s->announce_port != 0 ? s->announce_port : s->port);
+    core__buf_putc(&b, ',');
+    core__buf_puts(&b, s->myid);
+    core__buf_putc(&b, ',');
+    core__buf_putu64(&b, s->current_epoch);
+    core__buf_putc(&b, ',');
+    core__buf_puts(&b, mi->name);
+    core__buf_putc(&b, ',');
+    core__buf_puts(&b, core__announce_ip(&maddr));
+    core__buf_putc(&b, ',');
+    core__buf_putu64(&b, maddr.port);
+    core__buf_putc(&b, ',');
+    core__buf_putu64(&b, m->config_epoch);
+    CORE_ASSERT(!b.overflow);
+    CORE_ASSERT(b.len > 0);
     const char *argv[] = {"PUBLISH", CORE__HELLO_CHANNEL, payload};
     return core__send(s, inst, CORE__CK_PUBLISH, false, 3, argv);
 }
