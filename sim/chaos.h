@@ -225,7 +225,6 @@ struct sim_chaos_result {
     uint64_t end_t_ms;
     uint32_t faults_enabled; /* bit mask of enum sim_chaos_fault (generated seeds) */
     bool liveness_judged;    /* the run reached its stable window (see chaos_end.c) */
-    bool blind;              /* no address map during the run: address-based checks were off */
     struct sim_chaos_cov cov;
 };
 

@@ -35,7 +35,18 @@
 #include "sim/chaos_internal.h"
 #include "sim/check.h"
 
-#define RUNID_LEN CORE_RUNID_LEN
+#define RUNID_LEN           CORE_RUNID_LEN
+#define ADDR_LEN            (CORE_IP_MAX + 8) /* "ip:port" */
+#define SIM_CHAOS_ADDRS_MAX 128
+
+/* A selection or promotion of a replica, kept until its node is known. */
+struct pick {
+    uint64_t t_ms;
+    uint32_t sentinel;
+    bool promoted;
+    bool judged;
+    char addr[ADDR_LEN];
+};
 
 /* Per sentinel and monitored master. */
 struct sg {
@@ -43,14 +54,13 @@ struct sg {
     uint64_t vote_epoch;
     uint64_t failover_epoch; /* epoch of this sentinel's last +try-failover */
     uint64_t config_epoch;   /* highest seen */
-    int32_t master_node;     /* node the sentinel reports as master; -1 unknown */
     int32_t sentinels_known; /* other-sentinel records in the latest view; -1 none yet */
     uint8_t state;           /* failover state index (coverage) */
     bool odown;
-    bool sdown;                 /* the master is SDOWN (from +sdown/-sdown master events) */
-    char addr[CORE_IP_MAX + 8]; /* "ip:port" of the master in the latest view; "" none */
-    bool forced;                /* the last attempt was a manual failover */
-    bool manual_pending;        /* "Executing user requested FAILOVER" seen, attempt next */
+    bool sdown;          /* the master is SDOWN (from +sdown/-sdown master events) */
+    char addr[ADDR_LEN]; /* "ip:port" of the master in the latest view; "" none */
+    bool forced;         /* the last attempt was a manual failover */
+    bool manual_pending; /* "Executing user requested FAILOVER" seen, attempt next */
 };
 
 /* Per sentinel. */
@@ -76,9 +86,17 @@ struct sim_chaos_check {
     const struct scn *scn;
     const struct rep_run *names;
     uint32_t ns, ng;
-    struct ps *ps;      /* [ns] */
-    struct sg *sg;      /* [ns * ng] */
-    bool *legit_master; /* [nodes]: initial master or promoted at some point */
+    struct ps *ps; /* [ns] */
+    struct sg *sg; /* [ns * ng] */
+    /* Addresses ("ip:port") a switch may go to: masters the sentinels started
+     * with and every promoted replica. Addresses, not nodes: the names map
+     * may be filled only at the end of a run. */
+    char legit[SIM_CHAOS_ADDRS_MAX][ADDR_LEN];
+    uint32_t legit_len;
+    /* Replicas selected or promoted, judged against their priority as soon
+     * as the names map can tell which node they are. */
+    struct pick picks[SIM_CHAOS_ADDRS_MAX];
+    uint32_t picks_len;
     struct election el[SIM_CHAOS_ELECTIONS_MAX];
     uint32_t el_len;
     uint64_t stable_from_ms;
@@ -140,17 +158,12 @@ struct sim_chaos_check *sim_chaos_check_new(const struct scn *scn, const struct 
     c->ng = scn->groups_len;
     c->ps = calloc(c->ns ? c->ns : 1, sizeof(*c->ps));
     c->sg = calloc((size_t)(c->ns ? c->ns : 1) * (c->ng ? c->ng : 1), sizeof(*c->sg));
-    c->legit_master = calloc(scn->nodes_len ? scn->nodes_len : 1, sizeof(bool));
-    if (!c->ps || !c->sg || !c->legit_master) {
+    if (!c->ps || !c->sg) {
         sim_chaos_check_free(c);
         return NULL;
     }
     for (size_t i = 0; i < (size_t)c->ns * c->ng; i++) {
-        c->sg[i].master_node = -1;
         c->sg[i].sentinels_known = -1;
-    }
-    for (uint32_t g = 0; g < c->ng; g++) {
-        c->legit_master[scn->groups[g].master] = true;
     }
     c->stable_from_ms = UINT64_MAX;
     return c;
@@ -160,7 +173,6 @@ void sim_chaos_check_free(struct sim_chaos_check *c) {
     if (c == NULL) { return; }
     free(c->ps);
     free(c->sg);
-    free(c->legit_master);
     free(c);
 }
 
@@ -242,12 +254,32 @@ static uint32_t words(const char *text, char *buf, size_t cap, char **w, uint32_
     return n;
 }
 
-/* The node of an instance text "slave <name> <ip> <port> @ ..." or -1. */
-static int32_t replica_node(const struct sim_chaos_check *c, const char *text) {
-    char buf[REP_TEXT_MAX];
-    char *w[4];
-    if (words(text, buf, sizeof(buf), w, 4) < 4 || strcmp(w[0], "slave") != 0) { return -1; }
-    return node_at(c, w[2], (uint32_t)strtoul(w[3], NULL, 10));
+/* The node at "ip:port", or -1 (also while the names map is empty). */
+static int32_t node_of_addr(const struct sim_chaos_check *c, const char *addr) {
+    const char *colon = strrchr(addr, ':');
+    if (colon == NULL || (size_t)(colon - addr) >= CORE_IP_MAX) { return -1; }
+    char ip[CORE_IP_MAX];
+    memcpy(ip, addr, (size_t)(colon - addr));
+    ip[colon - addr] = '\0';
+    return node_at(c, ip, (uint32_t)strtoul(colon + 1, NULL, 10));
+}
+
+/* A node's name if the names map knows the address, else the address. */
+static const char *addr_name(const struct sim_chaos_check *c, const char *addr) {
+    int32_t n = node_of_addr(c, addr);
+    return n >= 0 ? c->scn->nodes[n].name : addr;
+}
+
+static bool legit_has(const struct sim_chaos_check *c, const char *addr) {
+    for (uint32_t i = 0; i < c->legit_len; i++) {
+        if (strcmp(c->legit[i], addr) == 0) { return true; }
+    }
+    return false;
+}
+
+static void legit_add(struct sim_chaos_check *c, const char *addr) {
+    if (legit_has(c, addr) || c->legit_len >= SIM_CHAOS_ADDRS_MAX) { return; }
+    snprintf(c->legit[c->legit_len++], ADDR_LEN, "%s", addr);
 }
 
 static const char *node_name(const struct sim_chaos_check *c, int32_t n) {
@@ -341,14 +373,34 @@ static void on_try(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g
     }
 }
 
+/* Judges a pick once its node is known; returns false while it is not. */
+static bool judge_pick(struct sim_chaos_check *c, struct pick *p) {
+    int32_t n = node_of_addr(c, p->addr);
+    if (n < 0) { return false; }
+    p->judged = true;
+    if (c->scn->nodes[n].priority == 0) {
+        sim_chaos__flag(c, SIM_CHAOS_INV_PRIO0, SIM_CHAOS_CLASS_BUG, p->t_ms, sname(c, p->sentinel),
+                        "", "%s: %s of priority-0 replica %s", sname(c, p->sentinel),
+                        p->promoted ? "+promoted-slave" : "+selected-slave", node_name(c, n));
+    }
+    return true;
+}
+
 static void on_selected(
     struct sim_chaos_check *c, uint64_t t, uint32_t s, const char *type, const char *text) {
-    int32_t n = replica_node(c, text);
-    if (n < 0) { return; }
-    if (strcmp(type, "+promoted-slave") == 0) { c->legit_master[n] = true; }
-    if (c->scn->nodes[n].priority == 0) {
-        sim_chaos__flag(c, SIM_CHAOS_INV_PRIO0, SIM_CHAOS_CLASS_BUG, t, sname(c, s), "",
-                        "%s: %s of priority-0 replica %s", sname(c, s), type, node_name(c, n));
+    char buf[REP_TEXT_MAX];
+    char *w[4];
+    if (words(text, buf, sizeof(buf), w, 4) < 4 || strcmp(w[0], "slave") != 0) { return; }
+    struct pick p = {t, s, strcmp(type, "+promoted-slave") == 0, false, ""};
+    snprintf(p.addr, sizeof(p.addr), "%s:%s", w[2], w[3]);
+    if (p.promoted) { legit_add(c, p.addr); }
+    if (!judge_pick(c, &p) && c->picks_len < SIM_CHAOS_ADDRS_MAX) { c->picks[c->picks_len++] = p; }
+}
+
+/* Picks the names map could not place during the run, judged at its end. */
+void sim_chaos__judge_picks(struct sim_chaos_check *c) {
+    for (uint32_t i = 0; i < c->picks_len; i++) {
+        if (!c->picks[i].judged) { judge_pick(c, &c->picks[i]); }
     }
 }
 
@@ -359,11 +411,15 @@ static void on_switch(
     sg_at(c, s, g)->odown = false; /* the reset clears the flags (§11.1) */
     sg_at(c, s, g)->sdown = false;
     if (words(text, buf, sizeof(buf), w, 5) != 5) { return; }
-    int32_t n = node_at(c, w[3], (uint32_t)strtoul(w[4], NULL, 10));
-    if (n >= 0 && !c->legit_master[n]) {
+    char addr[ADDR_LEN];
+    snprintf(addr, sizeof(addr), "%s:%s", w[3], w[4]);
+    /* A group's initial master is legitimate too (known by name once mapped). */
+    int32_t n = node_of_addr(c, addr);
+    bool initial = n >= 0 && c->scn->groups[c->scn->nodes[n].group].master == (uint32_t)n;
+    if (!legit_has(c, addr) && !initial && c->legit_len < SIM_CHAOS_ADDRS_MAX) {
         sim_chaos__flag(c, SIM_CHAOS_INV_UNPROMOTED, SIM_CHAOS_CLASS_BUG, t, sname(c, s), "",
                         "%s switched %s to %s, which no leader promoted", sname(c, s),
-                        c->scn->groups[g].name, node_name(c, n));
+                        c->scn->groups[g].name, addr_name(c, addr));
     }
 }
 
@@ -450,15 +506,15 @@ void sim_chaos_check_event(struct sim_chaos_check *c,
 /* ---------------------------------------------------------------- views */
 
 static void disagree_check(struct sim_chaos_check *c, uint64_t t, uint32_t s, uint32_t g) {
-    int32_t mine = sg_at(c, s, g)->master_node;
-    if (t < c->stable_from_ms || mine < 0) { return; }
+    const char *mine = sg_at(c, s, g)->addr;
+    if (t < c->stable_from_ms || mine[0] == '\0') { return; }
     for (uint32_t o = 0; o < c->ns; o++) {
-        int32_t theirs = sg_at(c, o, g)->master_node;
-        if (o == s || !c->ps[o].up || theirs < 0 || theirs == mine) { continue; }
+        const char *theirs = sg_at(c, o, g)->addr;
+        if (o == s || !c->ps[o].up || theirs[0] == '\0' || strcmp(theirs, mine) == 0) { continue; }
         sim_chaos__flag(c, SIM_CHAOS_INV_DISAGREE, SIM_CHAOS_CLASS_NEW, t, sname(c, s), "",
                         "in the stable window %s says %s is master of %s, %s says %s", sname(c, s),
-                        node_name(c, mine), c->scn->groups[g].name, sname(c, o),
-                        node_name(c, theirs));
+                        addr_name(c, mine), c->scn->groups[g].name, sname(c, o),
+                        addr_name(c, theirs));
     }
 }
 
@@ -484,10 +540,10 @@ static void view_master(struct sim_chaos_check *c,
                         "%s's vote in epoch %" PRIu64 " of %s changed from %s to %s", sname(c, s),
                         v->leader_epoch, v->name, first, runid_name(c, v->leader));
     }
-    int32_t m = node_at(c, v->ip, v->port);
-    if (fresh && m >= 0) { c->legit_master[m] = true; }
-    x->master_node = m;
     snprintf(x->addr, sizeof(x->addr), "%s:%u", v->ip, (unsigned)v->port);
+    /* What a sentinel starts with is a legitimate master (at first the
+     * initial one; after a restart what it persisted, §9.5). */
+    if (fresh) { legit_add(c, x->addr); }
     x->sentinels_known = (int32_t)v->sentinels;
     disagree_check(c, t, s, g);
 }
@@ -534,7 +590,6 @@ void sim_chaos_check_proc(struct sim_chaos_check *c, uint64_t t_ms, uint32_t sen
         x->sdown = false;
         x->manual_pending = false;
         x->state = 0;
-        x->master_node = -1;
         x->addr[0] = '\0';
     }
 }

@@ -243,6 +243,7 @@ static bool network_healed(const struct scn *s) {
 void sim_chaos_check_end(struct sim_chaos_check *c, const struct rep_run *run) {
     SIM_ASSERT(run != NULL);
     SIM_ASSERT(run->scn != NULL);
+    sim_chaos__judge_picks(c);
     const struct scn *s = run->scn;
     uint64_t stable = sim_chaos__stable_from(c);
     /* Liveness needs the stable window: a run cut short (its hard end came

@@ -23,6 +23,10 @@ void sim_chaos__flag(struct sim_chaos_check *c,
                      const char *fmt,
                      ...) __attribute__((format(printf, 7, 8)));
 
+/* Judges the replica selections the names map could not place during the
+ * run (it may be filled only at the end). */
+void sim_chaos__judge_picks(struct sim_chaos_check *c);
+
 /* Records that liveness was judged (chaos_end.c). */
 void sim_chaos__set_judged(struct sim_chaos_check *c);
 

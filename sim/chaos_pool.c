@@ -123,7 +123,6 @@ static void absorb(struct sim_chaos_batch *b, const struct sim_chaos_result *r) 
     b->runs++;
     b->max_seed = r->seed > b->max_seed ? r->seed : b->max_seed;
     b->judged += r->liveness_judged ? 1u : 0u;
-    b->blind += r->blind ? 1u : 0u;
     sim_chaos_cov_add(&b->cov, &r->cov);
     if (r->writes_lost > 0) {
         int k = r->min_replicas ? 1 : 0;

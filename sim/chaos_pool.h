@@ -23,7 +23,6 @@ struct sim_chaos_batch {
     uint64_t runs;       /* seeds run */
     uint64_t max_seed;   /* the highest seed run */
     uint64_t judged;     /* runs whose liveness was judged */
-    uint64_t blind;      /* runs without an address map while running */
     uint64_t elapsed_ms; /* wall time */
     uint32_t found_len, found_cap;
     struct sim_chaos_result *found;             /* seeds with a finding, by seed */

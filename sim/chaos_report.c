@@ -120,12 +120,6 @@ void sim_chaos_report_summary(FILE *f, const struct sim_chaos_report *r) {
             secs > 0 ? (double)b->runs / secs : 0.0);
     fprintf(f, "liveness judged in %" PRIu64 " of %" PRIu64 " runs (stable window reached)\n",
             b->judged, b->runs);
-    if (b->blind > 0) {
-        fprintf(f,
-                "WARNING: in %" PRIu64 " runs the simulator filled its address map only at the"
-                " end: unpromoted, prio0 and disagree were not checked there\n",
-                b->blind);
-    }
     bool any = false;
     for (uint32_t inv = 0; inv < SIM_CHAOS_INV_COUNT; inv++) {
         for (uint32_t cls = 0; cls < 3; cls++) {
@@ -169,9 +163,9 @@ int sim_chaos_report_write_json(const char *path, const struct sim_chaos_report 
     fprintf(f,
             "{\"kind\":\"batch\",\"first\":%" PRIu64 ",\"last\":%" PRIu64 ",\"shard_k\":%u,"
             "\"shard_n\":%u,\"jobs\":%u,\"runs\":%" PRIu64 ",\"elapsed_ms\":%" PRIu64
-            ",\"writes_acked\":%" PRIu64 ",\"judged\":%" PRIu64 ",\"blind\":%" PRIu64 "}\n",
+            ",\"writes_acked\":%" PRIu64 ",\"judged\":%" PRIu64 "}\n",
             r->first, r->last, r->shard_k, r->shard_n, r->jobs, b->runs, b->elapsed_ms,
-            b->writes_acked, b->judged, b->blind);
+            b->writes_acked, b->judged);
     for (uint32_t i = 0; i < b->found_len; i++) {
         const struct sim_chaos_result *x = &b->found[i];
         for (uint32_t k = 0; k < x->violations_len; k++) {
@@ -310,7 +304,6 @@ static int merge_line(struct sim_chaos_report *r, const char *line, bool first_f
             b->elapsed_ms > num(line, "elapsed_ms") ? b->elapsed_ms : num(line, "elapsed_ms");
         b->writes_acked += num(line, "writes_acked");
         b->judged += num(line, "judged");
-        b->blind += num(line, "blind");
     } else if (strcmp(kind, "finding") == 0) {
         return merge_finding(r, line);
     } else if (strcmp(kind, "data") == 0) {

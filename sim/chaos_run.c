@@ -35,10 +35,8 @@ struct ctx {
     uint64_t bound_ms;
     const struct sim_chaos_violation *stop_at; /* NULL: run to the end */
     bool fresh[SCN_SENTINELS_MAX];             /* the next step is this sentinel's first */
-    const struct rep_run *run;                 /* its names map addresses to nodes */
     uint64_t quiet_ms;                         /* 0: never end early */
     uint64_t done_ms;                          /* when the last step finished; 0: not yet */
-    bool blind; /* an event came while the names map was still empty */
 };
 
 static int32_t group_of(const struct scn *s, const char *master) {
@@ -84,10 +82,6 @@ static bool on_core_step(void *ud,
     }
     /* The view first: what the events are judged against (how many
      * sentinels a leader knew) is then the state this step produced. */
-    /* Without the names map, switches, selections and the masters in the
-     * views cannot be tied to nodes: those checks are off for this run, and
-     * the summary says so rather than passing in silence. */
-    x->blind |= events && x->run->names_len == 0;
     if (events || x->fresh[sentinel]) {
         x->fresh[sentinel] = false;
         sim_chaos_check_core(x->c, t_ms, sentinel, core);
@@ -163,7 +157,6 @@ int sim_chaos_run_scn(const struct scn *scn,
     x.bound_ms = sim_chaos_bound_ms(scn);
     x.stop_at = stop_at;
     x.c = sim_chaos_check_new(scn, run);
-    x.run = run;
     x.quiet_ms = quiet_stop ? sim_chaos_quiet_ms(scn) : 0;
     if (x.c == NULL) { return SIM_E_NOMEM; }
     struct sim_observer obs = {
@@ -188,7 +181,6 @@ int sim_chaos_run_scn(const struct scn *scn,
         sim_chaos_check_end(x.c, run);
     }
     fill_result(x.c, run, out);
-    out->blind = x.blind;
     sim_chaos_check_free(x.c);
     if (keep == NULL) { rep_run_free(run); }
     return rc;
