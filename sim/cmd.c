@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "reports/golden.h"
@@ -32,6 +33,7 @@ struct options {
     uint64_t seed;
     uint64_t seed_last; /* --seeds A..B: the last seed (A is `seed`) */
     bool hash;
+    bool stats;
     bool quiet;
     bool explain;
     bool golden;
@@ -71,6 +73,8 @@ static int parse(int argc, char **argv, struct options *o) {
             o->have_seed = true;
         } else if (strcmp(a, "--hash") == 0) {
             o->hash = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            o->stats = true;
         } else if (strcmp(a, "--json") == 0 && more) {
             o->json = argv[++i];
         } else if (strcmp(a, "--library") == 0 && more) {
@@ -125,6 +129,14 @@ static void print_verdict(FILE *f,
 }
 
 /* Runs one seed and judges it; a driver failure (wait timeout) fails the verdict. */
+static bool print_stats;
+
+static double cpu_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int run_one(const struct scn *scn,
                    uint64_t seed,
                    bool explain,
@@ -133,7 +145,18 @@ static int run_one(const struct scn *scn,
     struct sim_options opt;
     sim_options_default(&opt);
     opt.explain = explain;
-    int rc = sim_run(scn, seed, &opt, run);
+    struct sim_stats st;
+    double t0 = cpu_ms();
+    int rc = sim_run_stats(scn, seed, &opt, run, &st);
+    if (print_stats) {
+        /* Host CPU time, not wall time: a loaded machine does not skew it. */
+        double cpu = cpu_ms() - t0;
+        fprintf(stderr,
+                "stats: %s seed %" PRIu64 ": virtual %" PRIu64 " ms, %" PRIu64 " events, %" PRIu64
+                " core steps, cpu %.3f ms, %.0fx real time\n",
+                scn->name, seed, st.virtual_ms, st.events, st.core_steps, cpu,
+                cpu > 0 ? (double)st.virtual_ms / cpu : 0.0);
+    }
     if (rc != SIM_OK) {
         /* The reason (a config the core refused, a bound) is the last record. */
         const char *why = run->log.len > 0 ? run->log.events[run->log.len - 1].text : "";
@@ -341,5 +364,6 @@ int sim_cmd_run(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
+    print_stats = o.stats;
     return o.library != NULL ? cmd_library(&o) : cmd_file(&o);
 }
