@@ -444,6 +444,14 @@ void sim__net_deliver(struct sim_world *w, uint32_t m, uint64_t gen) {
         push_delivery(w, m, w->now_ms + rto_ms(msg->kind, msg->tries++));
         return;
     }
+    const struct sim_proc *dest = &w->procs[to];
+    if (dest->up && dest->paused && msg->kind != SIM_MSG_CONNECT &&
+        dest->inbox_len >= SIM_INBOX_MAX) {
+        /* A stopped process's socket buffers are full: its window is zero,
+         * so the sender keeps the segment and probes again later. */
+        push_delivery(w, m, w->now_ms + 1000);
+        return;
+    }
     dequeue(w, m);
     struct sim_proc *p = &w->procs[to];
     if (!p->up) {
@@ -466,13 +474,7 @@ void sim__net_deliver(struct sim_world *w, uint32_t m, uint64_t gen) {
         return;
     }
     if (p->paused) {
-        /* A stopped process's socket buffers fill up: past that, what keeps
-         * coming is lost (a real sender would block; the links are reset by
-         * inactivity long before this matters to Sentinel). */
-        if (p->inbox_len >= SIM_INBOX_MAX) {
-            sim__msg_free(w, m);
-            return;
-        }
+        SIM_ASSERT(p->inbox_len < SIM_INBOX_MAX); /* checked before dequeuing */
         p->inbox_len++;
         msg->next = SIM_NONE;
         if (p->inbox_tail == SIM_NONE) {
