@@ -34,8 +34,7 @@
 #define SIM_ARGV_MAX       64   /* words of one command */
 #define SIM_PENDING_MAX    64   /* commands a sentinel server still owes replies for, per conn */
 #define SIM_PARTITIONS_MAX 32
-#define SIM_INBOX_MAX      2048 /* messages a paused process holds (socket buffers); then zero window \
-                                 */
+#define SIM_INBOX_MAX      2048 /* held for a paused process; then its window closes */
 
 /* ---------------------------------------------------------------- events */
 
