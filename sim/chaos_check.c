@@ -45,6 +45,14 @@ struct pick {
     uint32_t sentinel;
     bool promoted;
     bool judged;
+    bool as_master; /* the node reported role:master to that sentinel when picked */
+    char addr[ADDR_LEN];
+};
+
+/* The role a sentinel last saw a replica record report (±role-change). */
+struct role {
+    uint32_t sentinel;
+    bool master;
     char addr[ADDR_LEN];
 };
 
@@ -97,6 +105,8 @@ struct sim_chaos_check {
      * as the names map can tell which node they are. */
     struct pick picks[SIM_CHAOS_ADDRS_MAX];
     uint32_t picks_len;
+    struct role roles[SIM_CHAOS_ADDRS_MAX];
+    uint32_t roles_len;
     struct election el[SIM_CHAOS_ELECTIONS_MAX];
     uint32_t el_len;
     uint64_t stable_from_ms;
@@ -378,12 +388,45 @@ static bool judge_pick(struct sim_chaos_check *c, struct pick *p) {
     int32_t n = node_of_addr(c, p->addr);
     if (n < 0) { return false; }
     p->judged = true;
-    if (c->scn->nodes[n].priority == 0) {
-        sim_chaos__flag(c, SIM_CHAOS_INV_PRIO0, SIM_CHAOS_CLASS_BUG, p->t_ms, sname(c, p->sentinel),
-                        "", "%s: %s of priority-0 replica %s", sname(c, p->sentinel),
-                        p->promoted ? "+promoted-slave" : "+selected-slave", node_name(c, n));
-    }
+    if (c->scn->nodes[n].priority != 0) { return true; }
+    /* A node running as a master reports no slave_priority in INFO (§17.2), so
+     * its record keeps the assumed 100 (§1.2), and selection ignores the
+     * reported role (§10.1): an old master not yet converted can be picked. */
+    static const char why[] = "spec §1.2, §17.2, §10.1: a master's INFO has no slave_priority; "
+                              "100 is assumed and the reported role is not checked";
+    sim_chaos__flag(
+        c, SIM_CHAOS_INV_PRIO0, p->as_master ? SIM_CHAOS_CLASS_NEW : SIM_CHAOS_CLASS_BUG, p->t_ms,
+        sname(c, p->sentinel), p->as_master ? why : "", "%s: %s of priority-0 replica %s%s",
+        sname(c, p->sentinel), p->promoted ? "+promoted-slave" : "+selected-slave", node_name(c, n),
+        p->as_master ? " while it reported role:master" : "");
     return true;
+}
+
+static struct role *role_of(struct sim_chaos_check *c, uint32_t s, const char *addr, bool add) {
+    for (uint32_t i = 0; i < c->roles_len; i++) {
+        if (c->roles[i].sentinel == s && strcmp(c->roles[i].addr, addr) == 0) {
+            return &c->roles[i];
+        }
+    }
+    if (!add || c->roles_len >= SIM_CHAOS_ADDRS_MAX) { return NULL; }
+    struct role *r = &c->roles[c->roles_len++];
+    r->sentinel = s;
+    r->master = false;
+    snprintf(r->addr, sizeof(r->addr), "%s", addr);
+    return r;
+}
+
+/* "+slave" creates a record (role slave until INFO says otherwise, §11.1);
+ * "±role-change ... new reported role is master|slave" updates it. */
+static void on_role(struct sim_chaos_check *c, uint32_t s, const char *type, const char *text) {
+    char buf[REP_TEXT_MAX];
+    char *w[4];
+    if (words(text, buf, sizeof(buf), w, 4) < 4 || strcmp(w[0], "slave") != 0) { return; }
+    char addr[ADDR_LEN];
+    snprintf(addr, sizeof(addr), "%s:%s", w[2], w[3]);
+    struct role *r = role_of(c, s, addr, true);
+    if (r == NULL) { return; }
+    r->master = strcmp(type, "+slave") != 0 && strstr(text, "new reported role is master") != NULL;
 }
 
 static void on_selected(
@@ -391,9 +434,16 @@ static void on_selected(
     char buf[REP_TEXT_MAX];
     char *w[4];
     if (words(text, buf, sizeof(buf), w, 4) < 4 || strcmp(w[0], "slave") != 0) { return; }
-    struct pick p = {t, s, strcmp(type, "+promoted-slave") == 0, false, ""};
+    struct pick p = {t, s, strcmp(type, "+promoted-slave") == 0, false, false, ""};
     snprintf(p.addr, sizeof(p.addr), "%s:%s", w[2], w[3]);
-    if (p.promoted) { legit_add(c, p.addr); }
+    const struct role *r = role_of(c, s, p.addr, false);
+    p.as_master = r != NULL && r->master;
+    /* The selection is the decision (§10); a promotion only makes the node
+     * a legitimate switch target (it reports role:master by then anyway). */
+    if (p.promoted) {
+        legit_add(c, p.addr);
+        return;
+    }
     if (!judge_pick(c, &p) && c->picks_len < SIM_CHAOS_ADDRS_MAX) { c->picks[c->picks_len++] = p; }
 }
 
@@ -498,6 +548,8 @@ void sim_chaos_check_event(struct sim_chaos_check *c,
         x->sdown = type[0] == '+';
     } else if (strcmp(type, "+selected-slave") == 0 || strcmp(type, "+promoted-slave") == 0) {
         on_selected(c, t_ms, sentinel, type, text);
+    } else if (strcmp(type, "+slave") == 0 || strcmp(type + 1, "role-change") == 0) {
+        on_role(c, sentinel, type, text);
     } else if (strcmp(type, "+switch-master") == 0) {
         on_switch(c, t_ms, sentinel, g, text);
     }
@@ -582,6 +634,9 @@ void sim_chaos_check_proc(struct sim_chaos_check *c, uint64_t t_ms, uint32_t sen
     p->up = up;
     p->epoch_known = false;
     p->tilt = false;
+    for (uint32_t i = 0; i < c->roles_len; i++) {
+        if (c->roles[i].sentinel == sentinel) { c->roles[i].master = false; }
+    }
     for (uint32_t g = 0; g < c->ng; g++) {
         struct sg *x = sg_at(c, sentinel, g);
         /* A new process starts with no flags and no attempt; votes and config

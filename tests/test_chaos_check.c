@@ -296,6 +296,20 @@ static void test_chaos_check_end_needs_healed_network(void **state) {
     f->scn.steps_len = 0;
 }
 
+/* Goal: selecting a priority-0 node that was reporting role:master (an old
+ * master not yet converted: its INFO carries no slave_priority) is Sentinel
+ * behaviour, classified new, not a bug. Method: the record is created, its
+ * INFO says master, then it is selected. */
+static void test_chaos_check_prio0_as_master_is_new(void **state) {
+    struct fixture *f = *state;
+    ev(f, 10, 0, "+slave", "slave 127.0.0.1:6381 127.0.0.1 6381 @ mymaster 127.0.0.1 6380");
+    ev(f, 11, 0, "-role-change",
+       "slave 127.0.0.1:6381 127.0.0.1 6381 @ mymaster 127.0.0.1 6380 new reported role is master");
+    ev(f, 12, 0, "+selected-slave",
+       "slave 127.0.0.1:6381 127.0.0.1 6381 @ mymaster 127.0.0.1 6380");
+    assert_string_equal(findings(f), "prio0/new");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_chaos_check_double_vote_flagged, setup, teardown),
@@ -303,6 +317,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_chaos_check_two_leaders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_failover_needs_odown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_switch_and_priority, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chaos_check_prio0_as_master_is_new, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_end_convergence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_end_needs_healed_network, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chaos_check_writes_lost_known, setup, teardown),
