@@ -234,6 +234,30 @@ static void test_real_fault_partition_and_heal(void **state) {
     fx_stop(f);
 }
 
+static void test_real_fault_loss_drops_packets(void **state) {
+    /* Goal: a loss step really drops that share of a process's packets, and
+     * a zero ratio restores them. Method: 100% loss on m (namespace mode):
+     * the sentinels see it SDOWN; loss 0: -sdown. */
+    (void)state;
+    char why[160];
+    if (!real_netns_available(why, sizeof(why))) { skip(); }
+    struct fx *f = fx_start("name: loss\n"
+                            "timers: {info-period: 1000, publish-period: 500}\n"
+                            "defaults: {quorum: 3, down-after-milliseconds: 1500}\n"
+                            "masters:\n  mymaster: {master: m, replicas: [r1]}\n"
+                            "sentinels: 2\n"
+                            "timeline:\n"
+                            "  - loss: {to: 1/1, on: [m]}\n"
+                            "  - after: 1s\n    loss: 0/1\n",
+                            true);
+    fx_apply(f, 0);
+    assert_string_equal(fx_fault(f, "loss")->text, "loss 1/1 on targets");
+    fx_wait_event(f, 0, "+sdown", "master mymaster", 5000);
+    fx_apply(f, 1);
+    fx_wait_event(f, 0, "-sdown", "master mymaster", 5000);
+    fx_stop(f);
+}
+
 static void test_real_fault_refuses_what_it_cannot_realise(void **state) {
     /* Goal: steps that cannot be realised faithfully are refused before
      * anything starts, with a message saying why. Method: pre-check a
@@ -296,6 +320,7 @@ int main(void) {
         cmocka_unit_test(test_real_fault_clock_jump_makes_tilt),
         cmocka_unit_test(test_real_fault_sentinel_command_fails_over),
         cmocka_unit_test(test_real_fault_partition_and_heal),
+        cmocka_unit_test(test_real_fault_loss_drops_packets),
         cmocka_unit_test(test_real_fault_refuses_what_it_cannot_realise),
         cmocka_unit_test(test_real_fault_refuses_partitions_without_root),
     };
