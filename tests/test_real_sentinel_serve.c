@@ -550,6 +550,49 @@ static void test_sentinel_serve_daemonizes(void **state) {
     assert_int_equal(rsh_count(log, "Received SIGTERM scheduling shutdown"), 1);
 }
 
+static bool ipv6_master_ok(void *arg) {
+    uint16_t port = *(uint16_t *)arg;
+    redisReply *r = rsh_cmd(port, "SENTINEL MASTER mymaster");
+    bool ok = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements > 9 &&
+              strcmp(r->element[3]->str, "::1") == 0 && strcmp(r->element[9]->str, "master") == 0;
+    if (r != NULL) { freeReplyObject(r); }
+    return ok;
+}
+
+/* Goal: IPv6 works both ways: our sentinel listens on ::1 and monitors a
+ * master that listens on ::1 only. Method: a redis-server bound to ::1, our
+ * sentinel bound to ::1 and 127.0.0.1; query over IPv6 with hiredis. */
+static void test_sentinel_serve_ipv6(void **state) {
+    (void)state;
+    int probe = socket(AF_INET6, SOCK_STREAM, 0);
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = in6addr_loopback};
+    bool have_v6 = probe >= 0 && bind(probe, (struct sockaddr *)&a, sizeof(a)) == 0;
+    if (probe >= 0) { close(probe); }
+    if (!have_v6) { skip(); }
+    rsh_redis(&master, "master", 0);
+    assert_true(rsh_wait_up(master.port, 5000));
+    char conf[2048];
+    snprintf(conf, sizeof(conf), "port %u\nbind ::1\ndir %s\nlogfile %s\nsave \"\"\n",
+             (unsigned)master.port, master.dir, master.log);
+    rsh_write(master.conf, conf);
+    rsh_kill(&master);
+    rsh_restart(&master, false, false);
+    char body[256];
+    snprintf(body, sizeof(body), "bind ::1 127.0.0.1\nsentinel monitor mymaster ::1 %u 1\n",
+             (unsigned)master.port);
+    rsh_sentinel(&ours, "ours", true, body);
+    assert_true(rsh_wait_up(ours.port, 5000));
+    struct timeval tv = {.tv_sec = 1, .tv_usec = 0};
+    redisContext *c = redisConnectWithTimeout("::1", ours.port, tv);
+    assert_true(c != NULL && c->err == 0);
+    redisReply *r = redisCommand(c, "PING");
+    assert_non_null(r);
+    assert_string_equal(r->str, "PONG");
+    freeReplyObject(r);
+    redisFree(c);
+    assert_true(rsh_wait(ipv6_master_ok, &ours.port, 10000));
+}
+
 /* Goal: config errors are reported like Redis (FATAL banner, line, reason,
  * exit 1), --check-config prints FILE:LINE: message, and a read-only config
  * file is refused. Method: run the binary on small files. */
@@ -624,6 +667,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_sentinel_serve_pidfile_and_loglevel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_simulated_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sentinel_serve_daemonizes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentinel_serve_ipv6, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
