@@ -74,6 +74,17 @@ static bool orphaned_by_reset(const struct rep_run *run, uint32_t g, uint32_t n)
     return known > 0 && reset > known;
 }
 
+/* The node at the top of n's chain of upstreams (n itself if a master). */
+static uint32_t chain_root(const struct rep_run *run, uint32_t n) {
+    uint32_t at = n;
+    for (uint32_t hops = 0; hops <= run->scn->nodes_len; hops++) {
+        int32_t up = run->nodes[at].upstream;
+        if (run->nodes[at].is_master || up < 0) { break; }
+        at = (uint32_t)up;
+    }
+    return at;
+}
+
 static void judge_group(struct sim_chaos_check *c, const struct rep_run *run, uint32_t g) {
     const struct scn *s = run->scn;
     const char *gname = s->groups[g].name;
@@ -102,7 +113,10 @@ static void judge_group(struct sim_chaos_check *c, const struct rep_run *run, ui
         if (s->nodes[n].group != g || (int32_t)n == m || !run->nodes[n].up) { continue; }
         if (!chains_to(run, n, m)) {
             int32_t up = run->nodes[n].upstream;
-            bool orphan = run->nodes[n].is_master && orphaned_by_reset(run, g, n);
+            /* The node, or the master at the top of its chain, fell out of
+             * every sentinel's view with a RESET. */
+            uint32_t root = chain_root(run, n);
+            bool orphan = run->nodes[root].is_master && orphaned_by_reset(run, g, root);
             sim_chaos__flag(c, SIM_CHAOS_INV_NO_CONVERGENCE,
                             orphan ? SIM_CHAOS_CLASS_KNOWN : SIM_CHAOS_CLASS_NEW, run->end_t_ms,
                             s->nodes[n].name, orphan ? orphan_cite : "",
