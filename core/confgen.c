@@ -110,7 +110,7 @@ int core__config_generate(struct core_sentinel *s, char *out, size_t cap, size_t
 
 /* Mirrors sentinelFlushConfig(). Returns 0, or -1 if the text outgrew
  * config_bytes_max (reported like a failed write). */
-int core__flush_config_rc(struct core_sentinel *s) {
+static int flush(struct core_sentinel *s, bool later) {
     size_t gen_len = 0, cap = s->lim.config_bytes_max;
     struct core__buf out;
     CORE_ASSERT(s->conf != NULL);
@@ -129,15 +129,26 @@ int core__flush_config_rc(struct core_sentinel *s) {
     }
     memcpy(s->conf, out.data, out.len);
     s->conf_len = out.len;
-    struct core_output *o = core__out_push(s, CORE_OUT_PERSIST);
-    o->text = core__arena_strndup(s, s->conf, s->conf_len);
-    o->text_len = s->conf_len;
+    s->persist_pending = true;
+    if (!later) { core__out_persist(s); }
     core__out_log(s, CORE_LEVEL_NOTICE, "Sentinel new configuration saved on disk");
     return 0;
+}
+
+int core__flush_config_rc(struct core_sentinel *s) {
+    CORE_ASSERT(s != NULL);
+    CORE_ASSERT(!s->halted);
+    return flush(s, false);
 }
 
 void core__flush_config(struct core_sentinel *s) {
     CORE_ASSERT(s != NULL);
     CORE_ASSERT(s->started || s->myid[0] != '\0');
-    (void)core__flush_config_rc(s);
+    (void)flush(s, false);
+}
+
+void core__flush_config_later(struct core_sentinel *s) {
+    CORE_ASSERT(s != NULL);
+    CORE_ASSERT(s->started);
+    (void)flush(s, true);
 }

@@ -223,9 +223,11 @@ struct core_sentinel {
     char run_id[CORE_RUNID_LEN + 1]; /* the process run_id of INFO server */
     bool myid_generated;             /* persist it at START */
     bool started;
-    bool halted;        /* after CRASH or EXIT: inputs are refused */
-    int64_t now;        /* the clock of the current step */
-    int64_t start_time; /* ms, for uptime */
+    bool halted;          /* after CRASH or EXIT: inputs are refused */
+    bool persist_pending; /* conf changed by a deferred flush: PERSIST it before the next
+                             REPLY, CRASH or EXIT output, or at the end of the step */
+    int64_t now;          /* the clock of the current step */
+    int64_t start_time;   /* ms, for uptime */
     uint64_t current_epoch;
 
     /* Tables. */
@@ -320,6 +322,8 @@ void core__out_log(struct core_sentinel *s, enum core_level level, const char *f
 void core__out_explain(struct core_sentinel *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void core__out_reply(struct core_sentinel *s, uint64_t client, const struct core_reply *r);
+/* Emits the PERSIST a deferred flush owes (s->persist_pending). */
+void core__out_persist(struct core_sentinel *s);
 void core__out_halt(struct core_sentinel *s, enum core_output_kind kind, int status);
 
 /* Reply trees in the arena. */
@@ -494,6 +498,12 @@ int core__config_load(struct core_sentinel *s,
                       struct core_error *err);
 void core__flush_config(struct core_sentinel *s);
 int core__flush_config_rc(struct core_sentinel *s);
+/* core__flush_config() for discoveries that come in batches (+slave from one INFO,
+ * +sentinel from hellos): the same decision and log line now, but the PERSIST output
+ * carries the text once, before the next reply, crash or exit or at the end of the
+ * step. Per-discovery copies made a step's output arena grow as the square of the
+ * replicas (1 master x 500 replicas overflowed it). */
+void core__flush_config_later(struct core_sentinel *s);
 int core__config_generate(struct core_sentinel *s, char *out, size_t cap, size_t *len);
 
 /* ---------------------------------------------------------------- commands */

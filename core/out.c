@@ -15,6 +15,7 @@
 void core__out_reset(struct core_sentinel *s) {
     CORE_ASSERT(s->outs != NULL);
     CORE_ASSERT(s->arena != NULL);
+    CORE_ASSERT(!s->persist_pending);
     s->nouts = 0;
     s->arena_used = 0;
 }
@@ -40,6 +41,11 @@ char *core__arena_strndup(struct core_sentinel *s, const char *str, size_t len) 
 }
 
 struct core_output *core__out_push(struct core_sentinel *s, enum core_output_kind kind) {
+    /* The file must be on disk before the reply it guards and before we stop. */
+    if (s->persist_pending &&
+        (kind == CORE_OUT_REPLY || kind == CORE_OUT_CRASH || kind == CORE_OUT_EXIT)) {
+        core__out_persist(s);
+    }
     CORE_ASSERT(s->nouts < s->lim.outputs_max);
     CORE_ASSERT(!s->halted);
     struct core_output *o = &s->outs[s->nouts++];
@@ -88,6 +94,15 @@ void core__out_reply(struct core_sentinel *s, uint64_t client, const struct core
     struct core_output *o = core__out_push(s, CORE_OUT_REPLY);
     o->client = client;
     o->reply = r;
+}
+
+void core__out_persist(struct core_sentinel *s) {
+    CORE_ASSERT(s->persist_pending);
+    CORE_ASSERT(s->conf_len < s->lim.config_bytes_max);
+    s->persist_pending = false;
+    struct core_output *o = core__out_push(s, CORE_OUT_PERSIST);
+    o->text = core__arena_strndup(s, s->conf, s->conf_len);
+    o->text_len = s->conf_len;
 }
 
 void core__out_halt(struct core_sentinel *s, enum core_output_kind kind, int status) {

@@ -66,7 +66,7 @@ static void discover_replicas(struct core_sentinel *s,
         const char *err = NULL;
         if (core__create_replica(s, ri->master, reps[k].ip, reps[k].port, &r, &err) == CORE_OK) {
             core__event_at(s, CORE_LEVEL_NOTICE, "+slave", r);
-            core__flush_config(s);
+            core__flush_config_later(s);
         } else {
             core__out_explain(s, "replica %s:%lld of %s not recorded: %s", reps[k].ip,
                               (long long)reps[k].port, ri->name, err);

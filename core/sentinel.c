@@ -321,6 +321,7 @@ int core_step(struct core_sentinel *s,
     default:
         CORE_UNREACHABLE();
     }
+    if (s->persist_pending) { core__out_persist(s); }
     *outs = s->outs;
     *outs_len = s->nouts;
     return CORE_OK;
