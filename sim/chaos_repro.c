@@ -7,9 +7,10 @@
  * for every candidate means the final file is, by construction, one the
  * loader accepts (timeline consistency included) and one whose run is the
  * run that was judged; the written file is loaded and run once more to
- * confirm before it is reported. A crash (an assertion that aborts) is
- * shrunk too, each candidate in a child process, keeping candidates that
- * die at the same "file:line".
+ * confirm before it is reported. Every candidate runs in a child process,
+ * so an assertion in the simulator or the core costs the candidate, not the
+ * shrinker; a crash finding is shrunk too, keeping candidates that die at
+ * the same "file:line".
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,53 +69,81 @@ struct pred {
     char crash_sig[128];               /* crashes: "file:line" of the assertion that fired */
 };
 
-/* Runs `cand` in a child process (a crash must not take the shrinker with
- * it). Returns true if the child died; sig receives the start of the first
- * line it wrote to stderr, up to the assertion's "file:line". */
-static bool crashes(const struct scn *cand, uint64_t seed, char *sig, size_t cap) {
+/* Runs `cand` as its file would run, in a child process: a simulator or
+ * core assertion (which aborts) then costs the candidate, not the shrinker.
+ * The child hands its result back through a shared mapping. Returns true if
+ * the child died; sig then receives the start of the first line it wrote to
+ * stderr, up to the assertion's "file:line". Otherwise *out is the result
+ * and *ran says whether the file loaded and ran. */
+static bool run_isolated(const struct scn *cand,
+                         uint64_t seed,
+                         const struct sim_chaos_violation *stop_at,
+                         struct sim_chaos_result *out,
+                         bool *ran,
+                         char *sig,
+                         size_t cap) {
+    struct shared {
+        struct sim_chaos_result r;
+        int rc;
+    } *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     int fd[2];
-    if (pipe(fd) != 0) { return false; }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
+    *ran = false;
+    sig[0] = '\0';
+    if (sh == MAP_FAILED) { return false; }
+    if (pipe(fd) != 0) {
+        munmap(sh, sizeof(*sh));
         return false;
     }
+    sh->rc = -1;
+    fflush(NULL);
+    pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
         dup2(fd[1], STDERR_FILENO);
-        struct sim_chaos_result r;
-        sim_chaos_run_file_model(cand, seed, NULL, &r);
+        sh->rc = sim_chaos_run_file_model(cand, seed, stop_at, &sh->r);
         _exit(0);
     }
     close(fd[1]);
     char buf[512];
     size_t have = 0;
     ssize_t n;
-    while (have < sizeof(buf) - 1 && (n = read(fd[0], buf + have, sizeof(buf) - 1 - have)) > 0) {
+    while (pid > 0 && have < sizeof(buf) - 1 &&
+           (n = read(fd[0], buf + have, sizeof(buf) - 1 - have)) > 0) {
         have += (size_t)n;
     }
     buf[have] = '\0';
     close(fd[0]);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    /* "node_cmd.c:455: assertion failed: ..." -> "node_cmd.c:455". */
-    size_t len = strcspn(buf, " \n");
-    if (len > 0 && buf[len - 1] == ':') { len--; }
-    snprintf(sig, cap, "%.*s", (int)len, buf);
-    return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    bool died = pid > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (died) {
+        /* "node_cmd.c:455: assertion failed: ..." -> "node_cmd.c:455". */
+        size_t len = strcspn(buf, " \n");
+        if (len > 0 && buf[len - 1] == ':') { len--; }
+        snprintf(sig, cap, "%.*s", (int)len, buf);
+    } else if (pid > 0 && sh->rc == 0) {
+        *out = sh->r;
+        *ran = true;
+    }
+    munmap(sh, sizeof(*sh));
+    return died;
+}
+
+/* Whether `cand` still shows the finding: the same assertion for a crash,
+ * else the same invariant with the same class. */
+static bool shows(const struct pred *p, const struct scn *cand, struct sim_chaos_result *r) {
+    char sig[sizeof(p->crash_sig)];
+    bool ran = false;
+    bool died =
+        run_isolated(cand, p->seed, p->target.inv == SIM_CHAOS_INV_CRASH ? NULL : &p->target, r,
+                     &ran, sig, sizeof(sig));
+    if (p->target.inv == SIM_CHAOS_INV_CRASH) { return died && strcmp(sig, p->crash_sig) == 0; }
+    return ran && find(r, p->target.inv, p->target.cls) != NULL;
 }
 
 static bool still_fails(void *ud, const struct scn *cand) {
-    const struct pred *p = ud;
-    if (p->target.inv == SIM_CHAOS_INV_CRASH) {
-        char sig[sizeof(p->crash_sig)];
-        return crashes(cand, p->seed, sig, sizeof(sig)) && strcmp(sig, p->crash_sig) == 0;
-    }
     struct sim_chaos_result r;
-    if (sim_chaos_run_file_model(cand, p->seed, &p->target, &r) != 0) { return false; }
-    return find(&r, p->target.inv, p->target.cls) != NULL;
+    return shows(ud, cand, &r);
 }
 
 static void comment_for(const struct sim_chaos_violation *v,
@@ -167,7 +197,11 @@ int sim_chaos_reproduce(const struct scn *scn,
     if (sim_chaos_scn_clone(scn, &s) != 0) { return SIM_E_NOMEM; }
     struct pred p = {seed, *v, ""};
     /* A crash is shrunk towards the same assertion, each candidate in a child. */
-    if (v->inv == SIM_CHAOS_INV_CRASH) { crashes(&s, seed, p.crash_sig, sizeof(p.crash_sig)); }
+    if (v->inv == SIM_CHAOS_INV_CRASH) {
+        struct sim_chaos_result ignored;
+        bool ran = false;
+        run_isolated(&s, seed, NULL, &ignored, &ran, p.crash_sig, sizeof(p.crash_sig));
+    }
     bool shrink = o->shrink && still_fails(&p, &s);
     if (shrink && sim_chaos_shrink(&s, still_fails, &p, o->tries_max, &out->stats) != 0) {
         sim_chaos_scn_free(&s);
@@ -191,7 +225,7 @@ int sim_chaos_reproduce(const struct scn *scn,
     struct sim_chaos_result r;
     if (shrink && v->inv == SIM_CHAOS_INV_CRASH) {
         snprintf(now.detail, sizeof(now.detail), "the run aborts: %s", p.crash_sig);
-    } else if (shrink && sim_chaos_run_file_model(&s, seed, v, &r) == 0) {
+    } else if (shrink && shows(&p, &s, &r)) {
         const struct sim_chaos_violation *f = find(&r, v->inv, v->cls);
         if (f != NULL) { now = *f; }
     }
@@ -208,15 +242,7 @@ int sim_chaos_reproduce(const struct scn *scn,
     struct scn loaded;
     struct scn_error err;
     memset(&loaded, 0, sizeof(loaded));
-    if (scn_load(out->path, &loaded, &err) == 0) {
-        char sig[sizeof(p.crash_sig)];
-        if (v->inv == SIM_CHAOS_INV_CRASH) {
-            out->verified =
-                crashes(&loaded, seed, sig, sizeof(sig)) && strcmp(sig, p.crash_sig) == 0;
-        } else if (sim_chaos_run_scn(&loaded, seed, v, &r, NULL) == SIM_OK) {
-            out->verified = find(&r, v->inv, v->cls) != NULL;
-        }
-    }
+    if (scn_load(out->path, &loaded, &err) == 0) { out->verified = shows(&p, &loaded, &r); }
     scn_free(&loaded);
     return 0;
 }
