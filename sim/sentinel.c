@@ -96,9 +96,11 @@ static void map_del(struct sim_connmap *m, uint32_t key) {
 
 /* ---------------------------------------------------------------- config */
 
+/* Plain malloc: the core zeroes its own tables and writes its buffers
+ * before reading them, and a run creates a core at every sentinel start. */
 static void *alloc_cb(void *ud, size_t size) {
     (void)ud;
-    return calloc(1, size);
+    return malloc(size);
 }
 
 static void free_cb(void *ud, void *ptr) {
