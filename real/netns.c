@@ -239,18 +239,34 @@ int real_netns_heal(struct real_world *w) {
 
 int real_netns_loss(struct real_world *w, const struct scn_set *targets, struct scn_ratio loss) {
     REAL_ASSERT(w->netns);
+    if (loss.den > 0 && loss.num > loss.den) {
+        return werr(w, "loss ratio %u/%u is over 1", loss.num, loss.den);
+    }
+    const struct scn *s = w->scn;
+    uint32_t total = s->nodes_len + s->sentinels_len;
+    /* Each process keeps its own ratio; the rules are rebuilt from all of them. */
+    for (uint32_t k = 0; k < total; k++) {
+        struct scn_proc id = k < s->nodes_len
+                                 ? (struct scn_proc){SCN_PROC_NODE, k}
+                                 : (struct scn_proc){SCN_PROC_SENTINEL, k - s->nodes_len};
+        bool hit = targets->len == 0;
+        for (uint32_t i = 0; i < targets->len; i++) {
+            hit = hit || (targets->items[i].kind == id.kind && targets->items[i].index == id.index);
+        }
+        if (hit) { real_world_proc(w, id)->loss = loss; }
+    }
     const char *flush[] = {"nft", "flush chain bridge " TABLE " loss", NULL};
     if (tool(w, flush) != 0) { return -1; }
-    if (loss.num == 0 || loss.den == 0) { return 0; }
-    if (loss.num > loss.den) { return werr(w, "loss ratio %u/%u is over 1", loss.num, loss.den); }
-    static char set[8192], rule[8192 + 128];
-    struct scn_set none = {0, NULL};
-    int r = addr_set(w, targets, &none, set, sizeof(set));
-    if (r != 0) { return r < 0 ? -1 : 0; }
-    snprintf(rule, sizeof(rule), "ip saddr %s numgen random mod %u < %u drop", set,
-             (unsigned)loss.den, (unsigned)loss.num);
-    if (nft_rule(w, "loss", rule) != 0) { return -1; }
-    snprintf(rule, sizeof(rule), "ip daddr %s numgen random mod %u < %u drop", set,
-             (unsigned)loss.den, (unsigned)loss.num);
-    return nft_rule(w, "loss", rule);
+    for (uint32_t k = 0; k < total; k++) {
+        const struct real_proc *p =
+            k < s->nodes_len ? &w->nodes[k] : &w->sentinels[k - s->nodes_len];
+        if (p->loss.num == 0 || p->loss.den == 0) { continue; }
+        char rule[160];
+        for (int dir = 0; dir < 2; dir++) {
+            snprintf(rule, sizeof(rule), "ip %s %s numgen random mod %u < %u drop",
+                     dir ? "daddr" : "saddr", p->ip, (unsigned)p->loss.den, (unsigned)p->loss.num);
+            if (nft_rule(w, "loss", rule) != 0) { return -1; }
+        }
+    }
+    return 0;
 }

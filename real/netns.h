@@ -49,8 +49,10 @@ int real_netns_partition(struct real_world *w,
 /* Removes every partition rule. */
 int real_netns_heal(struct real_world *w);
 
-/* Drops num/den of the packets to or from `targets` (all when empty);
- * num == 0 removes the loss. */
+/* Sets the loss ratio of `targets` (every process when empty) to num/den
+ * (num == 0: none) and drops that share of the packets to or from each
+ * process with a ratio. A packet between two lossy processes meets both
+ * rules. Returns 0 or -1 with w->errstr. */
 int real_netns_loss(struct real_world *w, const struct scn_set *targets, struct scn_ratio loss);
 
 #endif

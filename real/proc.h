@@ -41,12 +41,13 @@ struct real_proc {
     char log[REAL_PATH_MAX];  /* its log file */
     char ip[48];
     uint16_t port;
-    const char *pass;  /* what the harness AUTHs with; "" for none */
-    pid_t pid;         /* 0 when not running */
-    bool paused;       /* SIGSTOPped by a fault */
-    bool started_once; /* its port is fixed from now on */
-    char netns[64];    /* its namespace; "" on loopback */
-    char myid[41];     /* sentinels: SENTINEL MYID; "" until known */
+    const char *pass;      /* what the harness AUTHs with; "" for none */
+    pid_t pid;             /* 0 when not running */
+    bool paused;           /* SIGSTOPped by a fault */
+    bool started_once;     /* its port is fixed from now on */
+    char netns[64];        /* its namespace; "" on loopback */
+    struct scn_ratio loss; /* namespace mode: share of its packets dropped */
+    char myid[41];         /* sentinels: SENTINEL MYID; "" until known */
 };
 
 struct real_world {
