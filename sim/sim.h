@@ -62,11 +62,10 @@ struct sim_options {
  * repl_timeout_ms 60000, events_max 50 million. */
 void sim_options_default(struct sim_options *opt);
 
-/* Runs `scn` with `seed`. `out` is initialized here (rep_run_init) and must
- * be released with rep_run_free() by the caller whatever the result.
- * Returns SIM_OK when the run was carried out (its expectations are judged
- * separately with rep_expect_check), or a negative SIM_E_* code. A wait
- * that timed out is not an error: it is recorded in out->failure. */
+/* Runs `scn` with `seed` (`opt` NULL: the defaults). `out` is initialized here (rep_run_init) and
+ * must be released with rep_run_free() by the caller whatever the result. Returns SIM_OK when the
+ * run was carried out (its expectations are judged separately with rep_expect_check), or a negative
+ * SIM_E_* code. A wait that timed out is not an error: it is recorded in out->failure. */
 int sim_run(const struct scn *scn,
             uint64_t seed,
             const struct sim_options *opt,
