@@ -83,6 +83,7 @@ static void config_error(const char *path,
 
 static void usage(void) {
     fprintf(stderr, "usage: sentsim sentinel FILE.conf [--check-config] [--<option> <value> ...]\n"
+                    "       sentsim sentinel --version\n"
                     "  Runs our Sentinel core as a real sentinel process, configured like\n"
                     "  redis-sentinel. --check-config only validates FILE.conf.\n");
 }
@@ -189,6 +190,11 @@ int real_cmd_sentinel(int argc, char **argv) {
             check_only = true;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage();
+            free(opts);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-v") == 0) {
+            /* Like redis-sentinel --version: scripts probe it to see the binary runs. */
+            printf("sentsim sentinel: Sentinel core of Redis v=%s\n", CORE_VERSION);
             free(opts);
             return 0;
         } else if (file == NULL && strncmp(argv[i], "--", 2) != 0) {
