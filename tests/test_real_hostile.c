@@ -24,7 +24,9 @@
  * replica, and when the real master is killed the replica is promoted.
  * The same deployment with redis-sentinel 7.0.15 shows the failover is
  * what Sentinel itself does there (without EXTRA, which makes
- * redis-sentinel abort: see deploy()).
+ * redis-sentinel abort: see deploy()). A last test compares, side by side
+ * with redis-sentinel, what a wrong auth-pass looks like (s_down and
+ * disconnected, spec §4.5).
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -418,12 +420,79 @@ static void test_real_hostile_redis_sentinel_same(void **state) {
     run_failover_beside_fakes(false);
 }
 
+static struct rsh_proc ours_wrong, redis_wrong, ours_right;
+
+static bool flags_are(const struct rsh_proc *p, const char *want) {
+    char *flags = rsh_master_field(p->port, "mymaster", "flags");
+    bool ok = flags != NULL && strcmp(flags, want) == 0;
+    free(flags);
+    return ok;
+}
+
+static bool wrong_pass_seen(void *arg) {
+    (void)arg;
+    return flags_are(&ours_wrong, "s_down,master,disconnected") &&
+           flags_are(&redis_wrong, "s_down,master,disconnected") &&
+           flags_are(&ours_right, "master");
+}
+
+static void test_real_hostile_wrong_auth_pass_like_redis(void **state) {
+    /* Goal: with a wrong auth-pass our sentinel shows what redis-sentinel
+     * 7.0.15 shows (spec §4.2, §4.5): the master s_down (PING gets
+     * -NOAUTH) and disconnected (the SUBSCRIBE error closes the pub/sub
+     * link every time it comes back), while a sentinel with the right
+     * password sees a healthy master. Method: a real master given
+     * requirepass at run time; ours and redis-sentinel with the wrong
+     * password, ours with the right one; poll SENTINEL MASTER flags. */
+    (void)state;
+    rsh_redis(&master, "master", 0);
+    assert_true(rsh_wait_up(master.port, 5000));
+    redisReply *r = rsh_cmd(master.port, "CONFIG SET requirepass s3cret");
+    assert_non_null(r);
+    assert_int_equal(r->type, REDIS_REPLY_STATUS);
+    freeReplyObject(r);
+    char wrong[512], right[512];
+    /* Quorum 2 that nobody reaches: no ODOWN, no failover attempts. */
+    snprintf(wrong, sizeof(wrong),
+             "sentinel monitor mymaster 127.0.0.1 %u 2\n"
+             "sentinel down-after-milliseconds mymaster 1000\n"
+             "sentinel auth-pass mymaster wrong\n",
+             (unsigned)master.port);
+    snprintf(right, sizeof(right),
+             "sentinel monitor mymaster 127.0.0.1 %u 2\n"
+             "sentinel down-after-milliseconds mymaster 1000\n"
+             "sentinel auth-pass mymaster s3cret\n",
+             (unsigned)master.port);
+    rsh_sentinel(&ours_wrong, "ours-wrong", true, wrong);
+    rsh_sentinel(&redis_wrong, "redis-wrong", false, wrong);
+    rsh_sentinel(&ours_right, "ours-right", true, right);
+    assert_true(rsh_wait_up(ours_wrong.port, 5000));
+    assert_true(rsh_wait_up(redis_wrong.port, 5000));
+    assert_true(rsh_wait_up(ours_right.port, 5000));
+    if (!rsh_wait(wrong_pass_seen, NULL, 15000)) {
+        const struct rsh_proc *ps[] = {&ours_wrong, &redis_wrong, &ours_right};
+        for (int k = 0; k < 3; k++) {
+            char *flags = rsh_master_field(ps[k]->port, "mymaster", "flags");
+            print_message("sentinel %d flags: %s\n", k, flags != NULL ? flags : "(none)");
+            free(flags);
+        }
+        fail();
+    }
+    /* It stays so (the pub/sub link keeps failing, no flapping to up). */
+    usleep(3000000);
+    assert_true(wrong_pass_seen(NULL));
+    assert_int_equal(rsh_count(ours_wrong.log, "+sdown master mymaster"), 1);
+    assert_int_equal(rsh_count(redis_wrong.log, "+sdown master mymaster"), 1);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_real_hostile_ours_fails_over_beside_liars, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_real_hostile_redis_sentinel_same, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_real_hostile_wrong_auth_pass_like_redis, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
