@@ -177,6 +177,8 @@ static void parse_line(struct span l,
                        struct core__info_replica *tab,
                        uint32_t cap) {
     size_t k;
+    /* Every prefix below starts with r, s or m; most INFO lines do not. */
+    if (l.n == 0 || (l.p[0] != 'r' && l.p[0] != 's' && l.p[0] != 'm')) { return; }
     if (l.n >= 47 && STARTS_WITH(l, "run_id:", &k)) {
         struct span id = {l.p + k, CORE_RUNID_LEN};
         if (copy_str(id, out->run_id, sizeof(out->run_id))) { out->has_run_id = true; }
