@@ -88,7 +88,8 @@ static void test_chaos_planted_found_shrunk_and_stored(void **state) {
     struct scn s;
     assert_int_equal(sim_chaos_generate(seed, &gen, &s), 0);
     char dir[64];
-    snprintf(dir, sizeof(dir), "/tmp/sentsim-planted-%d", (int)getpid());
+    snprintf(dir, sizeof(dir), "/tmp/sentsim-planted-XXXXXX");
+    assert_non_null(mkdtemp(dir)); /* 0700, removed at the end */
     struct sim_chaos_repro_opts ro = {dir, true, 400};
     struct sim_chaos_repro rep;
     assert_int_equal(sim_chaos_reproduce(&s, seed, v, &ro, &rep), 0);
@@ -130,6 +131,8 @@ static void test_chaos_planted_found_shrunk_and_stored(void **state) {
     assert_true(same);
     assert_true(sim_chaos_fault_steps(&loaded) <= FAULT_STEPS);
     scn_free(&loaded);
+    unlink(rep.path);
+    rmdir(dir);
 }
 
 int main(void) {

@@ -85,7 +85,8 @@ static void test_chaos_repro_shrinks_into_a_failing_file(void **state) {
     assert_int_equal(r.violations[0].inv, SIM_CHAOS_INV_NO_CONVERGENCE);
     assert_int_equal(r.violations[0].cls, SIM_CHAOS_CLASS_KNOWN);
     char dir[64];
-    snprintf(dir, sizeof(dir), "/tmp/sentsim-repro-%d", (int)getpid());
+    snprintf(dir, sizeof(dir), "/tmp/sentsim-repro-XXXXXX");
+    assert_non_null(mkdtemp(dir)); /* 0700, removed at the end */
     struct sim_chaos_repro_opts ro = {dir, true, 200};
     struct sim_chaos_repro rep;
     assert_int_equal(sim_chaos_reproduce(&s, 7, &r.violations[0], &ro, &rep), 0);
