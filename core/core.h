@@ -270,6 +270,13 @@ uint64_t core_current_epoch(const struct core_sentinel *s);
 bool core_in_tilt(const struct core_sentinel *s);
 uint16_t core_port(const struct core_sentinel *s);
 
+/* How many masters, replicas or other sentinels this sentinel refused to
+ * record since core_new() because a core_limits bound was reached (added
+ * after the first contract). Real Sentinel has no such bounds, so a driver
+ * must treat any refusal as a failed run (the deployment outgrew the limits
+ * it passed), never as a silent cap on discovery. */
+uint64_t core_limit_refusals(const struct core_sentinel *s);
+
 /* Number of monitored masters, and master `i` (0-based, in table order).
  * core_master() returns 0, or -1 if i is out of range. */
 uint32_t core_masters_len(const struct core_sentinel *s);

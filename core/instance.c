@@ -170,6 +170,7 @@ int core__create_master(struct core_sentinel *s,
     }
     if (strlen(name) >= CORE_NAME_MAX || s->nmasters == s->lim.masters_max) {
         *err = "Too many masters or master name too long (sentsim limit).";
+        s->limit_refusals++;
         return CORE_E_LIMIT;
     }
     uint32_t m;
@@ -233,6 +234,7 @@ int core__create_replica(struct core_sentinel *s,
     }
     if (m->nreplicas == s->lim.replicas_max) {
         *err = "Too many replicas for this master (sentsim limit).";
+        s->limit_refusals++;
         return CORE_E_LIMIT;
     }
     uint32_t i = new_inst(s, CORE__F_SLAVE, mslot, ip, port);
@@ -280,6 +282,7 @@ int core__create_sentinel(struct core_sentinel *s,
     }
     if (m->nsentinels == s->lim.sentinels_max || strlen(runid) >= CORE_NAME_MAX) {
         *err = "Too many sentinels for this master (sentsim limit).";
+        s->limit_refusals++;
         return CORE_E_LIMIT;
     }
     uint32_t i = new_inst(s, CORE__F_SENTINEL, mslot, ip, port);

@@ -223,11 +223,12 @@ struct core_sentinel {
     char run_id[CORE_RUNID_LEN + 1]; /* the process run_id of INFO server */
     bool myid_generated;             /* persist it at START */
     bool started;
-    bool halted;          /* after CRASH or EXIT: inputs are refused */
-    bool persist_pending; /* conf changed by a deferred flush: PERSIST it before the next
-                             REPLY, CRASH or EXIT output, or at the end of the step */
-    int64_t now;          /* the clock of the current step */
-    int64_t start_time;   /* ms, for uptime */
+    bool halted;             /* after CRASH or EXIT: inputs are refused */
+    uint64_t limit_refusals; /* records refused for a core_limits bound */
+    bool persist_pending;    /* conf changed by a deferred flush: PERSIST it before the next
+                                REPLY, CRASH or EXIT output, or at the end of the step */
+    int64_t now;             /* the clock of the current step */
+    int64_t start_time;      /* ms, for uptime */
     uint64_t current_epoch;
 
     /* Tables. */

@@ -105,7 +105,11 @@ static uint32_t monitoring_half(struct core_sentinel *s,
                                                           : 0;
     ri->master_link_down_time = 0;
     if (info->has_run_id) { on_run_id(s, inst, info); }
-    if (ri->flags & CORE__F_MASTER) { discover_replicas(s, inst, reps, info->replicas_len); }
+    if (ri->flags & CORE__F_MASTER) {
+        discover_replicas(s, inst, reps, info->replicas_len);
+        /* Replica lines beyond replicas_max were not kept: a limit, never a silent cap. */
+        s->limit_refusals += info->replicas_seen - info->replicas_len;
+    }
     if (info->has_master_link_down_since) {
         ri->master_link_down_time = info->master_link_down_since_s * 1000;
     }

@@ -353,6 +353,12 @@ bool core_in_tilt(const struct core_sentinel *s) {
     return s->tilt;
 }
 
+uint64_t core_limit_refusals(const struct core_sentinel *s) {
+    CORE_ASSERT(s != NULL);
+    CORE_ASSERT(s->nmasters <= s->lim.masters_max);
+    return s->limit_refusals;
+}
+
 uint16_t core_port(const struct core_sentinel *s) {
     CORE_ASSERT(s->nmasters <= s->lim.masters_max);
     CORE_ASSERT(s != NULL);

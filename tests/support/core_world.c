@@ -60,6 +60,8 @@ struct cw {
     int ns;
     bool explain;
     bool log_sends;
+    bool have_limits; /* cw_set_limits() was called: use `limits`, not the defaults */
+    struct core_limits limits;
     struct cw_node nodes[CW_NODES_MAX];
     int nn;
     struct cw_conn conns[CW_CONNS_MAX];
@@ -252,6 +254,11 @@ void cw_set_explain(struct cw *w, bool on) {
     w->explain = on;
 }
 
+void cw_set_limits(struct cw *w, const struct core_limits *l) {
+    w->limits = *l;
+    w->have_limits = true;
+}
+
 void cw_log_sends(struct cw *w, bool on) {
     w->log_sends = on;
 }
@@ -299,7 +306,7 @@ static void step(struct cw *w, int k, const struct core_input *in) {
 
 int cw_sentinel(struct cw *w, const char *conf, uint64_t seed) {
     int k = w->ns++;
-    struct core_limits l = core_limits_default();
+    struct core_limits l = w->have_limits ? w->limits : core_limits_default();
     struct core_options opts = {conf, strlen(conf), seed, w->explain};
     struct core_allocator a = {cw_alloc, cw_free_cb, NULL};
     struct core_error err;

@@ -61,6 +61,8 @@ struct cw_node *cw_node_at(struct cw *w, int n);
 int cw_sentinel(struct cw *w, const char *conf, uint64_t seed);
 struct core_sentinel *cw_core(struct cw *w, int k);
 void cw_set_explain(struct cw *w, bool on); /* for sentinels added afterwards */
+/* Core limits for sentinels added afterwards (default: core_limits_default()). */
+void cw_set_limits(struct cw *w, const struct core_limits *l);
 /* Records every SEND as a CORE_OUT_SEND record whose text is the argv joined
  * by spaces and whose type is "". */
 void cw_log_sends(struct cw *w, bool on);
