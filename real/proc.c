@@ -410,7 +410,9 @@ static const struct {
     {"election-timeout", offsetof(struct scn_timers, election_timeout_ms)},
 };
 
-int real_proc_apply_timers(struct real_world *w, struct real_proc *p) {
+/* Sends the scenario's SENTINEL DEBUG timers to a running sentinel (they are
+ * not persisted, so after every start). */
+static int apply_timers(struct real_world *w, struct real_proc *p) {
     REAL_ASSERT(p->id.kind == SCN_PROC_SENTINEL);
     const struct scn_timers *t = &w->scn->timers;
     for (size_t i = 0; i < sizeof(debug_timers) / sizeof(debug_timers[0]); i++) {
@@ -461,7 +463,7 @@ int real_proc_start(struct real_world *w, struct real_proc *p) {
         if (wait_up(w, p) == 0) {
             p->started_once = true;
             if (p->id.kind == SCN_PROC_NODE) { return 0; }
-            if (real_proc_apply_timers(w, p) != 0) { return -1; }
+            if (apply_timers(w, p) != 0) { return -1; }
             return read_myid(w, p);
         }
         real_proc_stop(p);

@@ -89,9 +89,6 @@ bool real_proc_alive(struct real_proc *p);
 /* SIGKILLs and reaps the process (resuming it first if paused). */
 void real_proc_stop(struct real_proc *p);
 
-/* Sends the scenario's SENTINEL DEBUG timers to a running sentinel. */
-int real_proc_apply_timers(struct real_world *w, struct real_proc *p);
-
 struct real_proc *real_world_proc(struct real_world *w, struct scn_proc id);
 
 /* The process listening at ip:port, or NULL. */
