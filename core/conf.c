@@ -104,6 +104,24 @@ static long read_word(const char *s, size_t len, size_t *i, char *out) {
     return (long)o;
 }
 
+/* read_word() for the common word without quotes: copies up to the next
+ * separator and skips it. Returns -2 (nothing consumed) at a quote, where
+ * only read_word() knows the rules. */
+static long read_plain_word(const char *s, size_t len, size_t *i, char *out) {
+    CORE_ASSERT(*i < len);
+    CORE_ASSERT(out != NULL);
+    size_t p = *i;
+    while (p < len && !is_sep(s[p])) {
+        if (s[p] == '"' || s[p] == '\'') { return -2; }
+        p++;
+    }
+    size_t n = p - *i;
+    memcpy(out, s + *i, n);
+    if (p < len && s[p] != '\0') { p++; } /* the separator */
+    *i = p;
+    return (long)n;
+}
+
 int core__conf_split(const char *line, size_t len, struct core__conf_args *args) {
     CORE_ASSERT(args != NULL);
     CORE_ASSERT(line != NULL || len == 0);
@@ -120,7 +138,8 @@ int core__conf_split(const char *line, size_t len, struct core__conf_args *args)
             return CORE_E_LIMIT;
         }
         char *w = args->scratch + used;
-        long n = read_word(line, len, &i, w);
+        long n = read_plain_word(line, len, &i, w);
+        if (n == -2) { n = read_word(line, len, &i, w); }
         if (n < 0) {
             args->argc = 0;
             return CORE_E_CONFIG;

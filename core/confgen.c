@@ -15,6 +15,46 @@
 #include "core/conf.h"
 #include "core/internal.h"
 
+/* The frequent lines are built piecewise: a flush runs at every discovery,
+ * vote and epoch change, and format strings were most of its cost. A
+ * partial line on overflow does not matter: the whole text is then refused. */
+static void put_i64(struct core__buf *b, long long v) {
+    CORE_ASSERT(b != NULL);
+    if (v < 0) {
+        core__buf_putc(b, '-');
+        core__buf_putu64(b, (unsigned long long)(-(v + 1)) + 1u);
+    } else {
+        core__buf_putu64(b, (unsigned long long)v);
+    }
+}
+
+/* "sentinel <key> <name>" */
+static void put_head(struct core__buf *b, const char *key, const char *name) {
+    CORE_ASSERT(key != NULL && name != NULL);
+    core__buf_puts(b, "sentinel ");
+    core__buf_puts(b, key);
+    core__buf_putc(b, ' ');
+    core__buf_puts(b, name);
+}
+
+/* "sentinel <key> <name> <v>\n" */
+static void put_num_line(struct core__buf *b, const char *key, const char *name, long long v) {
+    put_head(b, key, name);
+    core__buf_putc(b, ' ');
+    put_i64(b, v);
+    core__buf_putc(b, '\n');
+}
+
+/* "sentinel <key> <name> <ip> <port>" (the caller ends the line) */
+static void put_addr_line(
+    struct core__buf *b, const char *key, const char *name, const char *ip, unsigned port) {
+    put_head(b, key, name);
+    core__buf_putc(b, ' ');
+    core__buf_puts(b, ip);
+    core__buf_putc(b, ' ');
+    core__buf_putu64(b, port);
+}
+
 static void master_lines(struct core_sentinel *s, struct core__buf *b, uint32_t mslot) {
     CORE_ASSERT(b != NULL);
     struct core__master *m = &s->masters[mslot];
@@ -22,18 +62,18 @@ static void master_lines(struct core_sentinel *s, struct core__buf *b, uint32_t 
     const char *n = mi->name;
     struct core__addr cur = core__current_master_addr(s, mslot);
     CORE_ASSERT(m->in_use);
-    core__buf_appendf(b, "sentinel monitor %s %s %u %lld\n", n, core__announce_ip(&cur), cur.port,
-                      (long long)m->quorum);
+    put_addr_line(b, "monitor", n, core__announce_ip(&cur), cur.port);
+    core__buf_putc(b, ' ');
+    put_i64(b, (long long)m->quorum);
+    core__buf_putc(b, '\n');
     if (mi->down_after_period != 30000) {
-        core__buf_appendf(b, "sentinel down-after-milliseconds %s %lld\n", n,
-                          (long long)mi->down_after_period);
+        put_num_line(b, "down-after-milliseconds", n, (long long)mi->down_after_period);
     }
     if (m->failover_timeout != 180000) {
-        core__buf_appendf(b, "sentinel failover-timeout %s %lld\n", n,
-                          (long long)m->failover_timeout);
+        put_num_line(b, "failover-timeout", n, (long long)m->failover_timeout);
     }
     if (m->parallel_syncs != 1) {
-        core__buf_appendf(b, "sentinel parallel-syncs %s %lld\n", n, (long long)m->parallel_syncs);
+        put_num_line(b, "parallel-syncs", n, (long long)m->parallel_syncs);
     }
     if (m->notification_script[0] != '\0') {
         core__buf_appendf(b, "sentinel notification-script %s %s\n", n, m->notification_script);
@@ -48,18 +88,27 @@ static void master_lines(struct core_sentinel *s, struct core__buf *b, uint32_t 
         core__buf_appendf(b, "sentinel master-reboot-down-after-period %s %lld\n", n,
                           (long long)m->master_reboot_down_after_period);
     }
-    core__buf_appendf(b, "sentinel config-epoch %s %llu\n", n, (unsigned long long)m->config_epoch);
-    core__buf_appendf(b, "sentinel leader-epoch %s %llu\n", n, (unsigned long long)m->leader_epoch);
+    put_head(b, "config-epoch", n);
+    core__buf_putc(b, ' ');
+    core__buf_putu64(b, m->config_epoch);
+    core__buf_putc(b, '\n');
+    put_head(b, "leader-epoch", n);
+    core__buf_putc(b, ' ');
+    core__buf_putu64(b, m->leader_epoch);
+    core__buf_putc(b, '\n');
     for (uint32_t k = 0; k < m->nreplicas; k++) {
         const struct core__addr *a = &core__inst(s, m->replicas[k])->addr;
         if (core__addr_equal(a, &cur)) { a = &mi->addr; }
-        core__buf_appendf(b, "sentinel known-replica %s %s %u\n", n, core__announce_ip(a), a->port);
+        put_addr_line(b, "known-replica", n, core__announce_ip(a), a->port);
+        core__buf_putc(b, '\n');
     }
     for (uint32_t k = 0; k < m->nsentinels; k++) {
         struct core__inst *ri = core__inst(s, m->sentinels[k]);
         if (ri->runid[0] == '\0') { continue; }
-        core__buf_appendf(b, "sentinel known-sentinel %s %s %u %s\n", n,
-                          core__announce_ip(&ri->addr), ri->addr.port, ri->runid);
+        put_addr_line(b, "known-sentinel", n, core__announce_ip(&ri->addr), ri->addr.port);
+        core__buf_putc(b, ' ');
+        core__buf_puts(b, ri->runid);
+        core__buf_putc(b, '\n');
     }
     for (uint32_t k = 0; k < m->nrenames; k++) {
         core__buf_appendf(b, "sentinel rename-command %s %s %s\n", n, m->renames[k].from,
@@ -89,7 +138,9 @@ int core__config_generate(struct core_sentinel *s, char *out, size_t cap, size_t
     for (uint32_t k = 0; k < s->nmasters; k++) {
         master_lines(s, &b, s->order[k]);
     }
-    core__buf_appendf(&b, "sentinel current-epoch %llu\n", (unsigned long long)s->current_epoch);
+    core__buf_puts(&b, "sentinel current-epoch ");
+    core__buf_putu64(&b, s->current_epoch);
+    core__buf_putc(&b, '\n');
     if (s->announce_ip[0] != '\0') {
         core__buf_puts(&b, "sentinel announce-ip ");
         core__conf_put_repr(&b, s->announce_ip, strlen(s->announce_ip));
