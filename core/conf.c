@@ -292,6 +292,20 @@ struct old_line {
     bool replaced;
     bool sentinel_key; /* a `sentinel <word>` key Sentinel always rewrites */
     bool key_in_new;   /* some new line's key has the same hash (to be verified) */
+    uint32_t next;     /* the next old line of the same hash bucket, in file order */
+};
+
+/* Old directives chained by key hash, so that placing the new lines costs
+ * about one chain walk each instead of a scan of the whole old file (a file
+ * of 100 masters has ~1500 lines and is rewritten at every discovery). */
+#define BUCKETS_MAX (2 * CORE__CONF_LINES_MAX)
+#define NO_LINE     UINT32_MAX
+struct bucket {
+    uint32_t head;        /* first line of the chain, or NO_LINE */
+    uint32_t tail;        /* last line, for appending in file order */
+    uint32_t cursor;      /* no line before it in the chain is still unreplaced */
+    bool marked;          /* key_in_new was set on every line of hash `marked_hash` */
+    uint64_t marked_hash; /* (chains may mix hashes: they are reduced to a bucket) */
 };
 
 /* Scratch shared by the rewrite helpers (too big for several stack copies). */
@@ -302,6 +316,8 @@ struct rewrite {
     struct old_line lines[CORE__CONF_LINES_MAX];
     uint32_t lines_len;
     uint8_t placed[CORE__CONF_LINES_MAX / 8]; /* bit per new line: replaced an old one */
+    struct bucket buckets[BUCKETS_MAX];
+    uint32_t buckets_len; /* a power of two, at least twice the old lines */
     bool needs_signature;
     struct core__conf_args args;
     char key[CORE__CONF_LINE_MAX + 2];
@@ -415,30 +431,76 @@ static bool same_key(struct rewrite *rw, const struct old_line *l, const char *k
     return (size_t)k == klen && memcmp(rw->key2, key, klen) == 0;
 }
 
+/* Chains the old directives by hash bucket, in file order. */
+static void index_buckets(struct rewrite *rw) {
+    CORE_ASSERT(rw->lines_len <= CORE__CONF_LINES_MAX);
+    rw->buckets_len = 16;
+    while (rw->buckets_len < 2 * rw->lines_len) {
+        rw->buckets_len *= 2;
+    }
+    CORE_ASSERT(rw->buckets_len <= BUCKETS_MAX);
+    for (uint32_t b = 0; b < rw->buckets_len; b++) {
+        rw->buckets[b].head = rw->buckets[b].tail = rw->buckets[b].cursor = NO_LINE;
+        rw->buckets[b].marked = false;
+    }
+    for (uint32_t i = 0; i < rw->lines_len; i++) {
+        struct old_line *l = &rw->lines[i];
+        if (l->kind != LINE_DIRECTIVE) { continue; }
+        struct bucket *b = &rw->buckets[l->hash & (rw->buckets_len - 1)];
+        l->next = NO_LINE;
+        if (b->head == NO_LINE) {
+            b->head = b->cursor = i;
+        } else {
+            rw->lines[b->tail].next = i;
+        }
+        b->tail = i;
+    }
+}
+
+/* Takes the first free old line with key key[0..klen) (hash h) for the new
+ * line at new_off, marking every old line of that hash as having its key in
+ * the new text; false if there is none. Same result as scanning the whole old
+ * file in order: lines before the cursor are all replaced already. */
+static bool take_old(struct rewrite *rw, uint64_t h, size_t klen, uint32_t new_off) {
+    struct bucket *b = &rw->buckets[h & (rw->buckets_len - 1)];
+    CORE_ASSERT(rw->buckets_len > 0);
+    if (!b->marked || b->marked_hash != h) {
+        for (uint32_t i = b->head; i != NO_LINE; i = rw->lines[i].next) {
+            if (rw->lines[i].hash == h) { rw->lines[i].key_in_new = true; }
+        }
+        b->marked = true;
+        b->marked_hash = h;
+    }
+    while (b->cursor != NO_LINE && rw->lines[b->cursor].replaced) {
+        b->cursor = rw->lines[b->cursor].next;
+    }
+    for (uint32_t i = b->cursor; i != NO_LINE; i = rw->lines[i].next) {
+        struct old_line *l = &rw->lines[i];
+        CORE_ASSERT(l->kind == LINE_DIRECTIVE);
+        if (l->hash != h || l->replaced || !same_key(rw, l, rw->key, klen)) { continue; }
+        l->replaced = true;
+        l->new_off = new_off;
+        return true;
+    }
+    return false;
+}
+
 /* Gives each new line the first free old line with its key (spec §16.3). */
 static int place_new(struct rewrite *rw) {
     CORE_ASSERT(rw->lines_len <= CORE__CONF_LINES_MAX);
     size_t pos = 0, n;
     const char *p;
     uint32_t j = 0;
+    index_buckets(rw);
     while (next_new(rw, &pos, &p, &n)) {
         if (j == CORE__CONF_LINES_MAX) { return CORE_E_LIMIT; }
         bool sk;
         long k = p[0] == '#' ? -1 : key_of(rw, p, n, rw->key, &sk);
         if (k < 0) { return CORE_E_CONFIG; }
         uint64_t h = fnv1a(rw->key, (size_t)k);
-        bool found = false;
-        for (uint32_t i = 0; i < rw->lines_len; i++) {
-            struct old_line *l = &rw->lines[i];
-            if (l->kind != LINE_DIRECTIVE || l->hash != h) { continue; }
-            l->key_in_new = true;
-            if (!found && !l->replaced && same_key(rw, l, rw->key, (size_t)k)) {
-                l->replaced = true;
-                l->new_off = (uint32_t)(p - rw->new_text);
-                found = true;
-            }
+        if (take_old(rw, h, (size_t)k, (uint32_t)(p - rw->new_text))) {
+            rw->placed[j / 8] = (uint8_t)(rw->placed[j / 8] | (1u << (j % 8)));
         }
-        if (found) { rw->placed[j / 8] = (uint8_t)(rw->placed[j / 8] | (1u << (j % 8))); }
         j++;
     }
     return CORE_OK;
