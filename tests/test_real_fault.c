@@ -214,14 +214,17 @@ static void test_real_fault_partition_and_heal(void **state) {
     /* Goal: a partition really cuts links between namespaces, and heal
      * restores them, while the harness still reaches everyone. Method:
      * isolate m; the sentinels see it SDOWN although the harness still gets
-     * PONG from it; heal; they see -sdown. */
+     * PONG from it; heal; they see -sdown. Quorum 4 of 3 sentinels keeps
+     * ODOWN out of reach: with quorum 3 all three could agree and fail over
+     * to r1 before the heal, and the switch moves the record, so
+     * "-sdown master mymaster" would never be logged. */
     (void)state;
     char why[160];
     if (!real_netns_available(why, sizeof(why))) { skip(); }
     struct fx *f =
         fx_start("name: cut\n"
                  "timers: {info-period: 1000, publish-period: 500}\n"
-                 "defaults: {quorum: 3, down-after-milliseconds: 1500}\n"
+                 "defaults: {quorum: 4, down-after-milliseconds: 1500}\n"
                  "masters:\n  mymaster: {master: m, replicas: [r1]}\n"
                  "sentinels: 3\n"
                  "timeline:\n  - partition: {isolate: m}\n  - after: 1s\n    heal: all\n",
