@@ -146,9 +146,15 @@ static uint32_t new_inst(
 uint32_t core__master_by_name(struct core_sentinel *s, const char *name, size_t len) {
     CORE_ASSERT(name != NULL);
     CORE_ASSERT(s->nmasters <= s->lim.masters_max);
+    /* Every hello looks its master up by name: no strlen per candidate. The
+     * names are NUL-terminated in CORE_NAME_MAX bytes, so a longer one is absent. */
+    if (len >= CORE_NAME_MAX) { return CORE__NONE; }
     for (uint32_t k = 0; k < s->nmasters; k++) {
-        struct core__inst *ri = core__minst(s, &s->masters[s->order[k]]);
-        if (strlen(ri->name) == len && memcmp(ri->name, name, len) == 0) { return s->order[k]; }
+        const char *n = core__minst(s, &s->masters[s->order[k]])->name;
+        if ((len == 0 || n[0] == name[0]) && n[len] == '\0' && memcmp(n, name, len) == 0) {
+            /* A name with a NUL inside (a client's argv) equals no C string. */
+            return memchr(name, '\0', len) == NULL ? s->order[k] : CORE__NONE;
+        }
     }
     return CORE__NONE;
 }
