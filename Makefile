@@ -30,9 +30,10 @@ OPT_ubsan    := -O1 -g -fsanitize=undefined $(SAN_FLAGS)
 OPT_san      := -O1 -g -fsanitize=address,undefined $(SAN_FLAGS)
 OPT_debug    := -O0 -g
 OPT_coretest := -O1 -g -DCORE_PLANTED_BUG=1
+OPT_altered  := -O1 -g -DCORE_PLANTED_BUG=2
 OPT := $(OPT_$(V))
 ifeq ($(OPT),)
-$(error unknown build variant V=$(V); use release, asan, ubsan, san, debug or coretest)
+$(error unknown build variant V=$(V); use release, asan, ubsan, san, debug, coretest or altered)
 endif
 
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -MMD -MP
@@ -108,7 +109,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $$(call support_of,$$(call test_mod,$$*)) $
 # ---------------------------------------------------------------- rules
 .DEFAULT_GOAL := all
 .PHONY: all deps setup run test check real unit asan ubsan valgrind fuzz bench format \
-        format-check tidy clean help library determinism badinput golden stress soak
+        format-check tidy clean help library determinism badinput golden stress soak planted altered
 
 all: $(SENTSIM)
 
@@ -145,7 +146,7 @@ unit: $(CHECK_TESTS)
 	@set -e; for t in $(CHECK_TESTS); do echo "== $$t"; $(TEST_PREFIX) $$t; done
 
 # Everything but real mode.
-check: unit library badinput determinism tidy format-check
+check: unit library badinput determinism planted altered tidy format-check
 
 library: $(SENTSIM)
 	@$(SENTSIM) run --library scenarios/library --golden --quiet-pass
@@ -156,12 +157,20 @@ determinism: $(SENTSIM)
 badinput: $(SENTSIM)
 	@sh tests/bad/run.sh $(SENTSIM)
 
+# Test builds with one planted core bug each must be caught (core/check.h).
+planted:
+	@sh tests/chaos_planted.sh
+
+altered:
+	@sh tests/altered_core.sh
+
 golden: $(SENTSIM)
 	@$(SENTSIM) run --library scenarios/library --update-golden
 
 real: $(SENTSIM) $(REAL_TESTS)
 	@set -e; for t in $(REAL_TESTS); do echo "== $$t"; SENTSIM=$(SENTSIM) $(TEST_PREFIX) $$t; done
 	@sh tests/real_suite.sh $(SENTSIM)
+	@REAL=1 sh tests/altered_core.sh
 
 test: setup
 	@$(MAKE) --no-print-directory check
@@ -208,7 +217,8 @@ help:
 	@echo "sentsim make targets:"
 	@echo "  run           install what is missing, build, replay the scenario library in sim"
 	@echo "  test          check, then real, then check under ASan+UBSan (what CI runs)"
-	@echo "  check         unit tests, scenario library + goldens, determinism, bad input, tidy, format"
+	@echo "  check         unit tests, scenario library + goldens, determinism, bad input,"
+	@echo "                planted/altered core builds caught, tidy, format"
 	@echo "  real          the real-mode suite (redis-server / redis-sentinel on loopback)"
 	@echo "  asan, ubsan   check in a sanitizer build;  valgrind: unit tests under valgrind"
 	@echo "  fuzz          libFuzzer targets, FUZZ_SECONDS=$(FUZZ_SECONDS) each"
@@ -216,6 +226,6 @@ help:
 	@echo "  golden        re-record golden skeletons (review the diff!)"
 	@echo "  core, sim, …  build one module's library;  test-core, test-sim, …: its tests"
 	@echo "  setup, format, format-check, tidy, stress, soak, clean"
-	@echo "Variables: V=release|asan|ubsan|san|debug|coretest  CC=  TEST_PREFIX=  FUZZ_SECONDS="
+	@echo "Variables: V=release|asan|ubsan|san|debug|coretest|altered  CC=  TEST_PREFIX=  FUZZ_SECONDS="
 
 -include $(shell find build/$(V) -name '*.d' 2>/dev/null)

@@ -58,4 +58,17 @@ uint64_t core__testcase_dropped(void);
 #define CORE_TESTCASE(x) ((void)sizeof(!(x)))
 #endif
 
+/* Test builds plant one known bug each, to show that the tool meant to catch
+ * it does (release builds plant nothing):
+ *   1 (make V=coretest): the vote procedure may grant a second, different vote
+ *     in one epoch; the chaos explorer must find it (tests/chaos_planted.sh);
+ *   2 (make V=altered): observers switch without logging +config-update-from;
+ *     golden skeletons and the sim-vs-real diff must flag it
+ *     (tests/altered_core.sh). */
+#ifndef CORE_PLANTED_BUG
+#define CORE_PLANTED_BUG 0
+#endif
+#define CORE_PLANTED_DOUBLE_VOTE        (CORE_PLANTED_BUG == 1)
+#define CORE_PLANTED_SKIP_CONFIG_UPDATE (CORE_PLANTED_BUG == 2)
+
 #endif

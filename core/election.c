@@ -73,10 +73,6 @@ void core__on_ask_reply(struct core_sentinel *s, uint32_t inst, const struct cor
     ri->leader_epoch = (uint64_t)e[2].integer;
 }
 
-#ifndef CORE_PLANTED_BUG
-#define CORE_PLANTED_BUG 0
-#endif
-
 /* At most one vote per epoch (spec §8.2). The V=coretest build plants the
  * classic bug of granting a second, different vote in the same epoch, so
  * that the chaos explorer has something to find (tests/chaos_planted.sh). */
@@ -88,7 +84,7 @@ static bool may_vote(const struct core_sentinel *s,
     CORE_ASSERT(m->in_use);
     if (s->current_epoch > req_epoch) { return false; }
     if (m->leader_epoch < req_epoch) { return true; }
-    return CORE_PLANTED_BUG && m->leader_epoch == req_epoch && m->leader[0] != '\0' &&
+    return CORE_PLANTED_DOUBLE_VOTE && m->leader_epoch == req_epoch && m->leader[0] != '\0' &&
            strcmp(m->leader, req_runid) != 0;
 }
 

@@ -103,7 +103,9 @@ static void adopt_config(struct core_sentinel *s,
     }
     struct core__addr old = mi->addr;
     CORE_TESTCASE(mi->flags & CORE__F_FAILOVER_IN_PROGRESS);
-    core__event_at(s, CORE_LEVEL_WARNING, "+config-update-from", si);
+    if (!CORE_PLANTED_SKIP_CONFIG_UPDATE) {
+        core__event_at(s, CORE_LEVEL_WARNING, "+config-update-from", si);
+    }
     core__event(s, CORE_LEVEL_WARNING, "+switch-master", m->inst, "%s %s %u %s %u", mi->name,
                 core__announce_ip(&old), old.port, h->master_ip, h->master_port);
     core__reset_master_and_change_address(s, mslot, h->master_ip, h->master_port);
