@@ -137,6 +137,17 @@ static double cpu_ms(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* The runaway bound of a run, sized to the scenario: a healthy deployment
+ * processes about 8 events per node per sentinel per virtual second (hellos,
+ * pings, INFO), so large topologies legitimately exceed the default 50
+ * million (scale 1x500 for an hour needs ~75 million). 20 per node per
+ * sentinel per second keeps a 2x margin; never below the default. */
+static uint64_t events_bound(const struct scn *scn, uint64_t dflt) {
+    uint64_t per_s = 20ull * (scn->nodes_len + 1ull) * (scn->sentinels_len + 1ull);
+    uint64_t bound = per_s * (scn->duration_ms / 1000 + 1);
+    return bound > dflt ? bound : dflt;
+}
+
 static int run_one(const struct scn *scn,
                    uint64_t seed,
                    bool explain,
@@ -145,6 +156,7 @@ static int run_one(const struct scn *scn,
     struct sim_options opt;
     sim_options_default(&opt);
     opt.explain = explain;
+    opt.events_max = events_bound(scn, opt.events_max);
     struct sim_stats st;
     double t0 = cpu_ms();
     int rc = sim_run_stats(scn, seed, &opt, run, &st);
