@@ -143,17 +143,49 @@ static uint32_t new_inst(
     return i;
 }
 
+/* The name index: every hello looks its master up by name, and a scan of
+ * all masters made that quadratic in the number of masters. */
+static uint32_t name_hash(const char *name, size_t len) {
+    uint32_t h = 2166136261u;
+    CORE_ASSERT(name != NULL || len == 0);
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (unsigned char)name[i]) * 16777619u;
+    }
+    return h;
+}
+
+static void name_index_put(struct core_sentinel *s, uint32_t mslot) {
+    const char *n = core__minst(s, &s->masters[mslot])->name;
+    uint32_t mask = s->names_len - 1;
+    uint32_t i = name_hash(n, strlen(n)) & mask;
+    while (s->names[i] != 0) {
+        i = (i + 1) & mask;
+    }
+    s->names[i] = mslot + 1;
+    CORE_ASSERT(s->nmasters < s->names_len / 2);
+}
+
+/* Rebuilt from the table after a removal (rare), which keeps probing simple. */
+static void name_index_rebuild(struct core_sentinel *s) {
+    CORE_ASSERT(s->names_len >= 2 * s->nmasters);
+    memset(s->names, 0, s->names_len * sizeof(*s->names));
+    for (uint32_t k = 0; k < s->nmasters; k++) {
+        name_index_put(s, s->order[k]);
+    }
+}
+
 uint32_t core__master_by_name(struct core_sentinel *s, const char *name, size_t len) {
     CORE_ASSERT(name != NULL);
     CORE_ASSERT(s->nmasters <= s->lim.masters_max);
-    /* Every hello looks its master up by name: no strlen per candidate. The
-     * names are NUL-terminated in CORE_NAME_MAX bytes, so a longer one is absent. */
+    /* Names are NUL-terminated in CORE_NAME_MAX bytes, so a longer one is absent. */
     if (len >= CORE_NAME_MAX) { return CORE__NONE; }
-    for (uint32_t k = 0; k < s->nmasters; k++) {
-        const char *n = core__minst(s, &s->masters[s->order[k]])->name;
-        if ((len == 0 || n[0] == name[0]) && n[len] == '\0' && memcmp(n, name, len) == 0) {
+    uint32_t mask = s->names_len - 1;
+    for (uint32_t i = name_hash(name, len) & mask; s->names[i] != 0; i = (i + 1) & mask) {
+        uint32_t mslot = s->names[i] - 1;
+        const char *n = core__minst(s, &s->masters[mslot])->name;
+        if (n[len] == '\0' && memcmp(n, name, len) == 0) {
             /* A name with a NUL inside (a client's argv) equals no C string. */
-            return memchr(name, '\0', len) == NULL ? s->order[k] : CORE__NONE;
+            return memchr(name, '\0', len) == NULL ? mslot : CORE__NONE;
         }
     }
     return CORE__NONE;
@@ -196,6 +228,7 @@ int core__create_master(struct core_sentinel *s,
     mr->elect_explained = -1;
     mr->inst = new_inst(s, CORE__F_MASTER, m, ip, port);
     snprintf(s->insts[mr->inst].name, CORE_NAME_MAX, "%s", name);
+    name_index_put(s, m);
     s->order[s->nmasters++] = m;
     *out = m;
     return CORE_OK;
@@ -347,6 +380,7 @@ void core__remove_master(struct core_sentinel *s, uint32_t mslot) {
     CORE_ASSERT(k < s->nmasters);
     memmove(&s->order[k], &s->order[k + 1], (s->nmasters - k - 1) * sizeof(s->order[0]));
     s->nmasters--;
+    name_index_rebuild(s);
 }
 
 /* Mirrors sentinelTryConnectionSharing(). */
