@@ -240,6 +240,41 @@ static void replica_name(char *buf, size_t cap, const char *ip, int64_t port) {
     snprintf(buf, cap, strchr(ip, ':') != NULL ? "[%s]:%lld" : "%s:%lld", ip, (long long)port);
 }
 
+/* The replica index: every INFO of a master looks up each replica it lists,
+ * and a scan per line made one INFO quadratic in the replicas. */
+static uint32_t rname_hash(uint32_t mslot, const char *name) {
+    uint32_t h = 2166136261u ^ (mslot * 0x9e3779b9u);
+    CORE_ASSERT(name != NULL);
+    for (const char *p = name; *p != '\0'; p++) {
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    }
+    return h;
+}
+
+static void rname_put(struct core_sentinel *s, uint32_t inst) {
+    const struct core__inst *ri = core__inst(s, inst);
+    uint32_t mask = s->rnames_len - 1;
+    uint32_t i = rname_hash(ri->master, ri->name) & mask;
+    CORE_ASSERT(ri->flags & CORE__F_SLAVE);
+    while (s->rnames[i] != 0) {
+        i = (i + 1) & mask;
+    }
+    s->rnames[i] = inst + 1;
+}
+
+/* Rebuilt from the masters' tables after replicas are released (a reset or a
+ * switch), which keeps probing free of tombstones. */
+static void rname_rebuild(struct core_sentinel *s) {
+    CORE_ASSERT(s->rnames_len > 0);
+    memset(s->rnames, 0, s->rnames_len * sizeof(*s->rnames));
+    for (uint32_t k = 0; k < s->nmasters; k++) {
+        const struct core__master *m = &s->masters[s->order[k]];
+        for (uint32_t j = 0; j < m->nreplicas; j++) {
+            rname_put(s, m->replicas[j]);
+        }
+    }
+}
+
 uint32_t core__replica_lookup(struct core_sentinel *s,
                               uint32_t mslot,
                               const char *ip,
@@ -250,8 +285,10 @@ uint32_t core__replica_lookup(struct core_sentinel *s,
     CORE_ASSERT(ip != NULL);
     if (port < 0 || port > 65535 || strlen(ip) >= CORE_IP_MAX) { return CORE__NONE; }
     replica_name(key, sizeof(key), ip, port);
-    for (uint32_t k = 0; k < m->nreplicas; k++) {
-        if (strcmp(core__inst(s, m->replicas[k])->name, key) == 0) { return m->replicas[k]; }
+    uint32_t mask = s->rnames_len - 1;
+    for (uint32_t i = rname_hash(mslot, key) & mask; s->rnames[i] != 0; i = (i + 1) & mask) {
+        const struct core__inst *ri = core__inst(s, s->rnames[i] - 1);
+        if (ri->master == mslot && strcmp(ri->name, key) == 0) { return s->rnames[i] - 1; }
     }
     return CORE__NONE;
 }
@@ -280,6 +317,7 @@ int core__create_replica(struct core_sentinel *s,
     replica_name(s->insts[i].name, CORE_NAME_MAX, ip, port);
     s->insts[i].down_after_period = core__minst(s, m)->down_after_period;
     m->replicas[m->nreplicas++] = i;
+    rname_put(s, i);
     *out = i;
     return CORE_OK;
 }
@@ -353,6 +391,7 @@ void core__release_replicas(struct core_sentinel *s, uint32_t mslot) {
         release_inst(s, m->replicas[k]);
     }
     m->nreplicas = 0;
+    rname_rebuild(s);
     CORE_ASSERT(m->promoted == CORE__NONE);
 }
 

@@ -233,9 +233,11 @@ struct core_sentinel {
 
     /* Tables. */
     struct core__master *masters;
-    uint32_t *order;    /* master slots in table order */
-    uint32_t *names;    /* open-addressed index of master names: slot + 1, 0 = empty */
-    uint32_t names_len; /* a power of two, at least twice masters_max */
+    uint32_t *order;     /* master slots in table order */
+    uint32_t *names;     /* open-addressed index of master names: slot + 1, 0 = empty */
+    uint32_t names_len;  /* a power of two, at least twice masters_max */
+    uint32_t *rnames;    /* index of replica records by (master, "ip:port"): inst + 1 */
+    uint32_t rnames_len; /* a power of two, at least twice masters_max * replicas_max */
     uint32_t nmasters;
     struct core__inst *insts;
     uint32_t insts_max;

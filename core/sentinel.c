@@ -120,6 +120,9 @@ static bool alloc_tables(struct core_sentinel *s) {
     s->order = zalloc(a, l->masters_max * sizeof(*s->order), &ok);
     for (s->names_len = 4; s->names_len < 2 * l->masters_max; s->names_len *= 2) {}
     s->names = zalloc(a, s->names_len * sizeof(*s->names), &ok);
+    for (s->rnames_len = 4; s->rnames_len < 2 * l->masters_max * l->replicas_max;
+         s->rnames_len *= 2) {}
+    s->rnames = zalloc(a, s->rnames_len * sizeof(*s->rnames), &ok);
     s->insts = zalloc(a, s->insts_max * sizeof(*s->insts), &ok);
     s->links = zalloc(a, s->links_max * sizeof(*s->links), &ok);
     s->conns = zalloc(a, l->conns_max * sizeof(*s->conns), &ok);
@@ -140,9 +143,9 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters,  s->order,      s->names,     s->insts, s->links,
-                    s->conns,    s->index_pool, s->info_slab, s->conf,  s->conf_scratch,
-                    s->conf_out, s->outs,       s->arena};
+    void *ptrs[] = {s->masters,      s->order,    s->names,      s->rnames,    s->insts,
+                    s->links,        s->conns,    s->index_pool, s->info_slab, s->conf,
+                    s->conf_scratch, s->conf_out, s->outs,       s->arena};
     struct core_allocator a = s->alloc;
     for (size_t k = 0; k < sizeof(ptrs) / sizeof(ptrs[0]); k++) {
         if (ptrs[k] != NULL) { a.free_cb(a.ud, ptrs[k]); }

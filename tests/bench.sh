@@ -31,6 +31,8 @@ line() { md="$md$1
 # ---------------------------------------------------------------- determinism
 hash_fail=0
 check_hash() { # name file
+    # A run that aborted wrote no log: its pass column says FAIL; nothing to hash.
+    if [ ! -s "$2" ]; then echo "no log"; return 0; fi
     h=$(sha256sum "$2" | cut -c1-16)
     rec=$(awk -v n="$1" '$1 == n { print $2 }' "$HASHES" 2>/dev/null || true)
     if [ "${BENCH_RECORD:-0}" = 1 ]; then
