@@ -111,7 +111,11 @@ static uint32_t monitoring_half(struct core_sentinel *s,
         s->limit_refusals += info->replicas_seen - info->replicas_len;
     }
     if (info->has_master_link_down_since) {
-        ri->master_link_down_time = info->master_link_down_since_s * 1000;
+        /* Sentinel multiplies the parsed seconds by 1000 in 64-bit signed
+         * arithmetic; absurd values wrap there. Wrap the same way, through
+         * unsigned arithmetic, instead of overflowing (undefined in C). */
+        uint64_t ms = (uint64_t)info->master_link_down_since_s * 1000u;
+        ri->master_link_down_time = (int64_t)ms;
     }
     replica_fields(s, ri, info);
     ri->info_refresh = s->now;

@@ -237,6 +237,23 @@ static void test_info_truncated(void **state) {
     hw_free(w);
 }
 
+static void test_info_link_down_since_overflow(void **state) {
+    /* Goal: master_link_down_since_seconds of +-2^63 (Redis reads it with
+     * strtoll and multiplies by 1000) is stored without undefined
+     * behaviour and hurts nothing. Method: bad alternates the two values
+     * (on a master and on a replica-looking INFO); under V=san any signed
+     * overflow aborts the test; good must still fail over. */
+    (void)state;
+    static const char *const texts[] = {
+        RUNID_OK "role:master\r\nmaster_link_down_since_seconds:9223372036854775807\r\n",
+        RUNID_OK "role:slave\r\nmaster_host:10.0.1.1\r\nmaster_port:6379\r\n"
+                 "master_link_down_since_seconds:-9223372036854775808\r\n",
+        NULL};
+    struct texts t = {texts, 0, {0}};
+    struct hw *w = with_info_texts(&t);
+    hw_free(w);
+}
+
 static void test_role_banana(void **state) {
     /* Goal: a role Sentinel does not know changes nothing (no role switch,
      * no +convert-to-slave, no failover of bad). Method: bad alternates
@@ -509,6 +526,7 @@ int main(void) {
         cmocka_unit_test(test_info_near_and_over_limit),
         cmocka_unit_test(test_arrays_beyond_bounds),
         cmocka_unit_test(test_info_truncated),
+        cmocka_unit_test(test_info_link_down_since_overflow),
         cmocka_unit_test(test_role_banana),
         cmocka_unit_test(test_replicas_pointing_at_master_and_sentinel),
         cmocka_unit_test(test_runid_garbage),
