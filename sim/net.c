@@ -27,11 +27,33 @@
 
 /* ---------------------------------------------------------------- pools */
 
+/* Messages a hung sentinel-to-sentinel link may accumulate. A sentinel asks
+ * every peer about each SDOWN master at every tick (a normal and a forced
+ * round, with no pending-commands cap: spec §7.2.2, §19 item 23) until its
+ * inactivity reset closes the link, at most MIN-LINK-RECONNECT-PERIOD plus
+ * the largest down-after later (§4.4); ticks come at most every 50 ms. */
+static uint64_t hung_asks_budget(const struct sim_world *w) {
+    const struct scn *scn = w->scn;
+    uint64_t down_after_max_ms = scn_timers_effective(scn).default_down_after_ms;
+    for (uint32_t g = 0; g < scn->groups_len; g++) {
+        uint64_t d = scn->groups[g].settings.down_after_ms;
+        if (d > down_after_max_ms) { down_after_max_ms = d; }
+    }
+    uint64_t hang_s =
+        (scn_timers_effective(scn).min_link_reconnect_period_ms + down_after_max_ms) / 1000 + 5;
+    uint64_t s = w->sentinels_len;
+    return s * (s > 0 ? s - 1 : 0) * scn->groups_len * 2 * 20 * hang_s;
+}
+
 int sim__net_init(struct sim_world *w) {
     uint32_t n = w->nodes_len, s = w->sentinels_len;
     w->conns_cap = 256 + 4 * s * (2 * n + s + 2);
-    /* In flight plus what paused processes may hold; pools are touched lazily. */
-    w->msgs_cap = 4096 + w->conns_cap * 16 + w->procs_len * SIM_INBOX_MAX;
+    /* In flight, what paused processes may hold and what hung links pile up;
+     * pools are touched lazily, so a generous bound costs address space only. */
+    uint64_t msgs = 4096 + (uint64_t)w->conns_cap * 16 + (uint64_t)w->procs_len * SIM_INBOX_MAX +
+                    hung_asks_budget(w);
+    SIM_ASSERT(msgs < UINT32_MAX / 2);
+    w->msgs_cap = (uint32_t)msgs;
     w->chunks_cap = w->msgs_cap + 65536;
     w->conns = calloc(w->conns_cap, sizeof(*w->conns));
     w->msgs = malloc((size_t)w->msgs_cap * sizeof(*w->msgs));
