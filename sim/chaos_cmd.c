@@ -27,7 +27,7 @@
 
 struct args {
     struct sim_chaos_batch_opts batch;
-    bool have_seeds, have_seed, replay, no_shrink, quiet;
+    bool have_seeds, have_seed, replay, no_shrink, shrink_known, quiet;
     uint64_t seed;
     const char *json, *file, *out;
     const char *merge[MERGE_MAX];
@@ -40,12 +40,13 @@ static void usage(FILE *f) {
         "usage: sentsim chaos [--seeds A..B | --seed S [--replay]] [--jobs N] [--shard k/n]\n"
         "                     [--time 10m [--seeds A..]] [--json FILE] [--out DIR] [--no-shrink]\n"
         "                     [--shrink-tries N] [--repro-max N] [--small] [--salt N]\n"
-        "                     [--faults-max N] [--full-bound] [--quiet]\n"
+        "                     [--faults-max N] [--full-bound] [--shrink-known] [--quiet]\n"
         "       sentsim chaos --file SCENARIO.yaml [--seed S]\n"
         "       sentsim chaos --merge FILE.jsonl...\n"
         "Generates a topology and fault schedule per seed, runs it in the simulator and\n"
         "checks Sentinel's safety and liveness invariants; each violation is shrunk to a\n"
-        "scenario file under --out (default reports/out/chaos). Exit 0: no unexplained\n"
+        "scenario file under --out (default reports/out/chaos); --shrink-known also\n"
+        "shrinks known Sentinel behaviour (lost writes, ...). Exit 0: no unexplained\n"
         "finding, 1: findings (bug or new), 2: bad usage.\n",
         f);
 }
@@ -123,6 +124,8 @@ static int parse_args(int argc, char **argv, struct args *a) {
                 a->replay = true;
             } else if (strcmp(o, "--no-shrink") == 0) {
                 a->no_shrink = true;
+            } else if (strcmp(o, "--shrink-known") == 0) {
+                a->shrink_known = true;
             } else if (strcmp(o, "--full-bound") == 0) {
                 sim_chaos_set_quiet_stop(false);
             } else if (strcmp(o, "--small") == 0) {
@@ -208,7 +211,9 @@ static int replay(const struct args *a) {
     return sim_cmd_run(2, argv);
 }
 
-/* Shrinks the first seed of each distinct unexplained invariant. */
+/* Shrinks the first seed of each distinct unexplained invariant (with
+ * --shrink-known, of each distinct invariant: documented Sentinel weaknesses
+ * deserve a small reproducer too). */
 static void reproducers(const struct args *a, struct sim_chaos_report *r) {
     uint32_t done = 0, seen = 0;
     for (uint32_t i = 0; i < r->b.found_len && done < a->repro_max; i++) {
@@ -216,7 +221,8 @@ static void reproducers(const struct args *a, struct sim_chaos_report *r) {
         const struct sim_chaos_violation *v = NULL;
         for (uint32_t k = 0; k < x->violations_len && v == NULL; k++) {
             uint32_t bit = 1u << x->violations[k].inv;
-            if (x->violations[k].cls != SIM_CHAOS_CLASS_KNOWN && !(seen & bit)) {
+            bool wanted = a->shrink_known || x->violations[k].cls != SIM_CHAOS_CLASS_KNOWN;
+            if (wanted && !(seen & bit)) {
                 v = &x->violations[k];
                 seen |= bit;
             }
