@@ -17,62 +17,13 @@
 
 #include "reports/json.h"
 #include "reports/rep_assert.h"
+#include "scenarios/scenario.h"
 
 #define EVENT_LINE_MAX 4096u /* a record's JSON line; the longest possible fits */
 
 static const char *const kind_names[] = {"event", "log", "explain", "fault", "check", "node"};
 static const char *const level_names[] = {"debug", "verbose", "notice", "warning"};
 static const char level_chars[] = {'.', '-', '*', '#'};
-
-/* Sentinel 7.0's event types (spec §13.2). */
-static const char *const known_types[] = {"+monitor",
-                                          "-monitor",
-                                          "+set",
-                                          "+reset-master",
-                                          "+slave",
-                                          "+sentinel",
-                                          "+sentinel-address-switch",
-                                          "+sentinel-address-update",
-                                          "+sentinel-invalid-addr",
-                                          "+reboot",
-                                          "+role-change",
-                                          "-role-change",
-                                          "+sdown",
-                                          "-sdown",
-                                          "+odown",
-                                          "-odown",
-                                          "+new-epoch",
-                                          "+try-failover",
-                                          "+vote-for-leader",
-                                          "+elected-leader",
-                                          "+failover-state-select-slave",
-                                          "-failover-abort-not-elected",
-                                          "-failover-abort-no-good-slave",
-                                          "+selected-slave",
-                                          "+failover-state-send-slaveof-noone",
-                                          "+failover-state-wait-promotion",
-                                          "-failover-abort-slave-timeout",
-                                          "+promoted-slave",
-                                          "+failover-state-reconf-slaves",
-                                          "+slave-reconf-sent",
-                                          "+slave-reconf-sent-be",
-                                          "-slave-reconf-sent-timeout",
-                                          "+slave-reconf-inprog",
-                                          "+slave-reconf-done",
-                                          "+failover-end-for-timeout",
-                                          "+failover-end",
-                                          "+switch-master",
-                                          "+config-update-from",
-                                          "+convert-to-slave",
-                                          "+fix-slave-config",
-                                          "+tilt",
-                                          "-tilt",
-                                          "-script-error",
-                                          "-script-timeout",
-                                          "+script-child",
-                                          "-script-child",
-                                          "-cmd-link-reconnection",
-                                          "-pubsub-link-reconnection"};
 
 /* ---------------------------------------------------------------- the log */
 
@@ -180,10 +131,7 @@ int rep_level_parse(const char *s, enum rep_level *out) {
 }
 
 int rep_event_type_known(const char *type) {
-    for (size_t i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++) {
-        if (strcmp(type, known_types[i]) == 0) { return 1; }
-    }
-    return 0;
+    return scn_event_type_index(type) >= 0;
 }
 
 /* ---------------------------------------------------------------- writing and hashing */

@@ -1,6 +1,7 @@
 /* events.c: the Sentinel 7.0 event names a scenario may wait for or forbid.
  *
- * Method: the catalogue of spec §13.2, so that a misspelt event in a wait
+ * Method: the catalogue of spec §13.2 (shared with reports/ and the chaos
+ * coverage tables through scenario.h), so that a misspelt event in a wait
  * or a `never:` fails at load (with a suggestion) instead of silently
  * never matching. Names documented but not emitted by 7.0 (§13.3) are
  * refused with that reason.
@@ -11,7 +12,7 @@
 
 #include "scenarios/walk.h"
 
-static const char *const events[] = {
+const char *const scn_event_types[SCN_EVENT_TYPES_LEN] = {
     "+monitor",
     "-monitor",
     "+set",
@@ -56,7 +57,18 @@ static const char *const events[] = {
     "-tilt",
     "-script-error",
     "-script-timeout",
+    "+script-child",
+    "-script-child",
+    "-cmd-link-reconnection",
+    "-pubsub-link-reconnection",
 };
+
+int scn_event_type_index(const char *type) {
+    for (int i = 0; i < SCN_EVENT_TYPES_LEN; i++) {
+        if (strcmp(type, scn_event_types[i]) == 0) { return i; }
+    }
+    return -1;
+}
 
 static const char *const not_in_7_0[] = {
     "+failover-detected",
@@ -65,16 +77,13 @@ static const char *const not_in_7_0[] = {
 };
 
 int scn__check_event(struct scn__ctx *c, const char *type, struct scn_pos pos) {
-    size_t n = sizeof events / sizeof events[0];
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(type, events[i]) == 0) { return 0; }
-    }
+    if (scn_event_type_index(type) >= 0) { return 0; }
     for (size_t i = 0; i < sizeof not_in_7_0 / sizeof not_in_7_0[0]; i++) {
         if (strcmp(type, not_in_7_0[i]) == 0) {
             return scn__fail(c, pos, "event '%s' is not emitted by Sentinel 7.0", type);
         }
     }
-    const char *hint = scn__suggest(type, events, n);
+    const char *hint = scn__suggest(type, scn_event_types, SCN_EVENT_TYPES_LEN);
     if (hint != NULL) {
         return scn__fail(c, pos, "unknown event '%s' (did you mean '%s'?)", type, hint);
     }

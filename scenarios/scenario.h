@@ -332,6 +332,14 @@ int scn_find_proc(const struct scn *s, const char *name, struct scn_proc *out);
 /* The name of a process. */
 const char *scn_proc_name(const struct scn *s, struct scn_proc p);
 
+/* Sentinel 7.0's event types (spec §13.2), in catalogue order: the one list
+ * that scenarios, reports and the chaos coverage tables all use. */
+#define SCN_EVENT_TYPES_LEN 48
+extern const char *const scn_event_types[SCN_EVENT_TYPES_LEN];
+
+/* The catalogue index of an event type, or -1 when Sentinel 7.0 has no such event. */
+int scn_event_type_index(const char *type);
+
 /* The effective value of a timer: the scenario's, else Sentinel's default. */
 struct scn_timers scn_timers_effective(const struct scn *s);
 

@@ -12,58 +12,7 @@
 #include "sim/chaos_internal.h"
 #include "sim/check.h"
 
-static const char *const event_names[] = {
-    "+monitor",
-    "-monitor",
-    "+set",
-    "+reset-master",
-    "+slave",
-    "+sentinel",
-    "+sentinel-address-switch",
-    "+sentinel-address-update",
-    "+sentinel-invalid-addr",
-    "+reboot",
-    "+role-change",
-    "-role-change",
-    "+sdown",
-    "-sdown",
-    "+odown",
-    "-odown",
-    "+new-epoch",
-    "+try-failover",
-    "+vote-for-leader",
-    "+elected-leader",
-    "+failover-state-select-slave",
-    "-failover-abort-not-elected",
-    "-failover-abort-no-good-slave",
-    "+selected-slave",
-    "+failover-state-send-slaveof-noone",
-    "+failover-state-wait-promotion",
-    "-failover-abort-slave-timeout",
-    "+promoted-slave",
-    "+failover-state-reconf-slaves",
-    "+slave-reconf-sent",
-    "+slave-reconf-sent-be",
-    "-slave-reconf-sent-timeout",
-    "+slave-reconf-inprog",
-    "+slave-reconf-done",
-    "+failover-end-for-timeout",
-    "+failover-end",
-    "+switch-master",
-    "+config-update-from",
-    "+convert-to-slave",
-    "+fix-slave-config",
-    "+tilt",
-    "-tilt",
-    "-script-error",
-    "-script-timeout",
-    "+script-child",
-    "-script-child",
-    "-cmd-link-reconnection",
-    "-pubsub-link-reconnection",
-};
-#define EVENT_NAMES_LEN (sizeof(event_names) / sizeof(event_names[0]))
-_Static_assert(EVENT_NAMES_LEN < SIM_CHAOS_COV_EVENTS, "one slot must stay for unknown types");
+_Static_assert(SCN_EVENT_TYPES_LEN < SIM_CHAOS_COV_EVENTS, "one slot must stay for unknown types");
 
 static const char *const state_names[SIM_CHAOS_COV_STATES] = {
     "none",           "wait_start",    "select_slave",  "send_slaveof_noone",
@@ -72,15 +21,13 @@ static const char *const state_names[SIM_CHAOS_COV_STATES] = {
 
 uint32_t sim_chaos_cov_event(const char *type) {
     SIM_ASSERT(type != NULL);
-    for (uint32_t i = 0; i < EVENT_NAMES_LEN; i++) {
-        if (strcmp(type, event_names[i]) == 0) { return i; }
-    }
-    return SIM_CHAOS_COV_EVENTS - 1;
+    int i = scn_event_type_index(type);
+    return i >= 0 ? (uint32_t)i : SIM_CHAOS_COV_EVENTS - 1;
 }
 
 const char *sim_chaos_cov_event_name(uint32_t slot) {
     SIM_ASSERT(slot < SIM_CHAOS_COV_EVENTS);
-    if (slot < EVENT_NAMES_LEN) { return event_names[slot]; }
+    if (slot < SCN_EVENT_TYPES_LEN) { return scn_event_types[slot]; }
     return slot == SIM_CHAOS_COV_EVENTS - 1 ? "(other)" : NULL;
 }
 
