@@ -11,6 +11,7 @@
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "sim/check.h"
@@ -57,6 +58,14 @@ static void fill_states(struct sim_world *w, struct rep_run *out) {
         struct rep_sentinel_state *st = &out->sentinels[i];
         st->up = p->up && !p->paused;
         st->current_epoch = s->core != NULL && p->up ? core_current_epoch(s->core) : 0;
+        /* Real Sentinel has no capacity limits: a record the core refused
+         * makes the run fail loudly instead of quietly seeing less. */
+        uint64_t refused = s->core != NULL ? core_limit_refusals(s->core) : 0;
+        if (refused > 0 && out->failure[0] == '\0') {
+            snprintf(out->failure, sizeof(out->failure),
+                     "sentinel %s refused %llu records: a core limit was reached",
+                     w->scn->sentinels[i].name, (unsigned long long)refused);
+        }
         for (uint32_t g = 0; g < w->scn->groups_len; g++) {
             struct core_master_view v;
             st->master_of_group[g] = -1;
