@@ -393,43 +393,25 @@ static int wait_up(struct real_world *w, struct real_proc *p) {
                 UP_TIMEOUT_MS, err);
 }
 
-static const struct {
-    const char *name;
-    size_t offset;
-} debug_timers[] = {
-    {"info-period", offsetof(struct scn_timers, info_period_ms)},
-    {"ping-period", offsetof(struct scn_timers, ping_period_ms)},
-    {"ask-period", offsetof(struct scn_timers, ask_period_ms)},
-    {"publish-period", offsetof(struct scn_timers, publish_period_ms)},
-    {"default-down-after", offsetof(struct scn_timers, default_down_after_ms)},
-    {"default-failover-timeout", offsetof(struct scn_timers, default_failover_timeout_ms)},
-    {"tilt-trigger", offsetof(struct scn_timers, tilt_trigger_ms)},
-    {"tilt-period", offsetof(struct scn_timers, tilt_period_ms)},
-    {"slave-reconf-timeout", offsetof(struct scn_timers, slave_reconf_timeout_ms)},
-    {"min-link-reconnect-period", offsetof(struct scn_timers, min_link_reconnect_period_ms)},
-    {"election-timeout", offsetof(struct scn_timers, election_timeout_ms)},
-};
-
 /* Sends the scenario's SENTINEL DEBUG timers to a running sentinel (they are
  * not persisted, so after every start). */
 static int apply_timers(struct real_world *w, struct real_proc *p) {
     REAL_ASSERT(p->id.kind == SCN_PROC_SENTINEL);
     const struct scn_timers *t = &w->scn->timers;
-    for (size_t i = 0; i < sizeof(debug_timers) / sizeof(debug_timers[0]); i++) {
-        uint32_t v;
-        memcpy(&v, (const char *)t + debug_timers[i].offset, sizeof(v));
+    for (uint32_t i = 0; i < SCN_TIMERS_LEN; i++) {
+        uint32_t v = scn_timer_get(t, i);
         if (v == 0) { continue; }
         char val[16], err[160];
         snprintf(val, sizeof(val), "%u", (unsigned)v);
-        const char *argv[] = {"SENTINEL", "DEBUG", debug_timers[i].name, val};
+        const char *argv[] = {"SENTINEL", "DEBUG", scn_timer_names[i], val};
         redisReply *r = NULL;
         if (real_query(p->ip, p->port, p->pass, QUERY_TIMEOUT_MS, &r, err, sizeof(err), 4, argv) !=
             0) {
-            return werr(w, "%s: SENTINEL DEBUG %s %s: %s", p->name, debug_timers[i].name, val, err);
+            return werr(w, "%s: SENTINEL DEBUG %s %s: %s", p->name, scn_timer_names[i], val, err);
         }
         bool ok = r->type == REDIS_REPLY_STATUS;
         if (!ok) {
-            werr(w, "%s: SENTINEL DEBUG %s %s refused: %.200s", p->name, debug_timers[i].name, val,
+            werr(w, "%s: SENTINEL DEBUG %s %s refused: %.200s", p->name, scn_timer_names[i], val,
                  r->str != NULL ? r->str : "?");
         }
         real_reply_free(r);

@@ -237,39 +237,21 @@ static int load_cites(struct scn__ctx *c, struct fy_node *n, struct scn_pos pos)
     return 0;
 }
 
-static const char *const timer_keys[] = {
-    "info-period",          "ping-period",
-    "ask-period",           "publish-period",
-    "default-down-after",   "default-failover-timeout",
-    "tilt-trigger",         "tilt-period",
-    "slave-reconf-timeout", "min-link-reconnect-period",
-    "election-timeout",
-};
-#define TIMER_KEYS_LEN (sizeof timer_keys / sizeof timer_keys[0])
-
 static int load_timers(struct scn__ctx *c, struct fy_node *n, struct scn_pos pos) {
     struct scn_timers *t = &c->s->timers;
-    uint32_t *slots[TIMER_KEYS_LEN] = {
-        &t->info_period_ms,          &t->ping_period_ms,
-        &t->ask_period_ms,           &t->publish_period_ms,
-        &t->default_down_after_ms,   &t->default_failover_timeout_ms,
-        &t->tilt_trigger_ms,         &t->tilt_period_ms,
-        &t->slave_reconf_timeout_ms, &t->min_link_reconnect_period_ms,
-        &t->election_timeout_ms,
-    };
     if (scn__want_map(c, n, pos, "'timers'") < 0) { return -1; }
     struct scn__kv kv;
     void *it = NULL;
     int r;
     while ((r = scn__next_pair(c, n, &it, &kv)) > 0) {
-        int k = scn__key_index(c, &kv, timer_keys, TIMER_KEYS_LEN, "'timers'");
+        int k = scn__key_index(c, &kv, scn_timer_names, SCN_TIMERS_LEN, "'timers'");
         char what[96];
         uint64_t ms = 0;
         if (k < 0) { return -1; }
         snprintf(what, sizeof what, "timer '%s'", kv.key);
         if (scn__duration(c, kv.value, kv.pos, what, false, &ms) < 0) { return -1; }
         if (ms > UINT32_MAX) { return scn__fail(c, kv.pos, "%s is too large", what); }
-        *slots[k] = (uint32_t)ms;
+        *scn_timer_slot(t, (uint32_t)k) = (uint32_t)ms;
     }
     return r;
 }
@@ -648,37 +630,4 @@ const char *scn_proc_name(const struct scn *s, struct scn_proc p) {
     SCN_ASSERT(p.kind == SCN_PROC_SENTINEL);
     SCN_ASSERT(p.index < s->sentinels_len);
     return s->sentinels[p.index].name;
-}
-
-struct scn_timers scn_timers_effective(const struct scn *s) {
-    SCN_ASSERT(s != NULL);
-    /* Sentinel 7.0 defaults, spec §1.1. */
-    static const struct scn_timers defaults = {
-        .info_period_ms = 10000,
-        .ping_period_ms = 1000,
-        .ask_period_ms = 1000,
-        .publish_period_ms = 2000,
-        .default_down_after_ms = 30000,
-        .default_failover_timeout_ms = 180000,
-        .tilt_trigger_ms = 2000,
-        .tilt_period_ms = 30000,
-        .slave_reconf_timeout_ms = 10000,
-        .min_link_reconnect_period_ms = 15000,
-        .election_timeout_ms = 10000,
-    };
-    struct scn_timers t = s->timers;
-#define SCN__PICK(f) t.f = t.f != 0 ? t.f : defaults.f
-    SCN__PICK(info_period_ms);
-    SCN__PICK(ping_period_ms);
-    SCN__PICK(ask_period_ms);
-    SCN__PICK(publish_period_ms);
-    SCN__PICK(default_down_after_ms);
-    SCN__PICK(default_failover_timeout_ms);
-    SCN__PICK(tilt_trigger_ms);
-    SCN__PICK(tilt_period_ms);
-    SCN__PICK(slave_reconf_timeout_ms);
-    SCN__PICK(min_link_reconnect_period_ms);
-    SCN__PICK(election_timeout_ms);
-#undef SCN__PICK
-    return t;
 }

@@ -343,4 +343,13 @@ int scn_event_type_index(const char *type);
 /* The effective value of a timer: the scenario's, else Sentinel's default. */
 struct scn_timers scn_timers_effective(const struct scn *s);
 
+/* The timers by SENTINEL DEBUG name (spec §12.14), in struct scn_timers
+ * order: the one table the loader, the simulator and real mode share. */
+#define SCN_TIMERS_LEN 11
+extern const char *const scn_timer_names[SCN_TIMERS_LEN];
+
+/* Timer i of t (i < SCN_TIMERS_LEN): its value (0 = Sentinel's default) and its slot. */
+uint32_t scn_timer_get(const struct scn_timers *t, uint32_t i);
+uint32_t *scn_timer_slot(struct scn_timers *t, uint32_t i);
+
 #endif

@@ -330,37 +330,19 @@ static void step(struct sim_world *w, uint32_t i, const struct core_input *in) {
 
 /* ---------------------------------------------------------------- lifecycle */
 
-static const struct {
-    const char *name;
-    size_t offset;
-} debug_timers[] = {
-    {"info-period", offsetof(struct scn_timers, info_period_ms)},
-    {"ping-period", offsetof(struct scn_timers, ping_period_ms)},
-    {"ask-period", offsetof(struct scn_timers, ask_period_ms)},
-    {"publish-period", offsetof(struct scn_timers, publish_period_ms)},
-    {"default-down-after", offsetof(struct scn_timers, default_down_after_ms)},
-    {"default-failover-timeout", offsetof(struct scn_timers, default_failover_timeout_ms)},
-    {"tilt-trigger", offsetof(struct scn_timers, tilt_trigger_ms)},
-    {"tilt-period", offsetof(struct scn_timers, tilt_period_ms)},
-    {"slave-reconf-timeout", offsetof(struct scn_timers, slave_reconf_timeout_ms)},
-    {"min-link-reconnect-period", offsetof(struct scn_timers, min_link_reconnect_period_ms)},
-    {"election-timeout", offsetof(struct scn_timers, election_timeout_ms)},
-};
-
 static void apply_timers(struct sim_world *w, uint32_t i) {
     struct sim_sentinel *s = &w->sentinels[i];
-    for (size_t k = 0; k < sizeof(debug_timers) / sizeof(debug_timers[0]); k++) {
-        uint32_t v;
-        memcpy(&v, (const char *)&w->scn->timers + debug_timers[k].offset, sizeof(v));
+    for (uint32_t k = 0; k < SCN_TIMERS_LEN; k++) {
+        uint32_t v = scn_timer_get(&w->scn->timers, k);
         if (v == 0) { continue; }
         char val[16];
         snprintf(val, sizeof(val), "%u", v);
-        const char *argv[] = {"SENTINEL", "DEBUG", debug_timers[k].name, val};
+        const char *argv[] = {"SENTINEL", "DEBUG", scn_timer_names[k], val};
         sim__sentinel_harness(w, i, 4, argv);
         if (!w->procs[s->proc].up) { return; }
         if (s->harness_error) {
             char text[REP_TEXT_MAX];
-            snprintf(text, sizeof(text), "SENTINEL DEBUG %s %s refused: %s", debug_timers[k].name,
+            snprintf(text, sizeof(text), "SENTINEL DEBUG %s %s refused: %s", scn_timer_names[k],
                      val, s->harness_reply);
             sim__log(w, REP_KIND_CHECK, REP_LEVEL_WARNING, s->proc, "", text);
         }
