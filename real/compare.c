@@ -55,6 +55,8 @@ static long diff_one(const struct scn *s,
     FILE *f = fopen(path, "w");
     struct rep_diff_opts dopt;
     rep_diff_opts_default(&dopt);
+    dopt.a_label = "sim";
+    dopt.b_label = "real";
     struct rep_diff_result *res = calloc(1, sizeof(*res));
     long n = -1;
     if (res != NULL && rep_diff_runs(sim, real, &dopt, res, f) >= 0) {
