@@ -555,7 +555,7 @@ void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t 
     send_reply(w, conn, cmd, &res.r);
 }
 
-static void render(const struct core_reply *r, char *out, size_t cap) {
+void sim__reply_render(const struct core_reply *r, char *out, size_t cap) {
     switch (r->type) {
     case CORE_REPLY_STATUS:
         snprintf(out, cap, "+%.*s", (int)r->len, r->str);
@@ -606,5 +606,5 @@ void sim__node_harness(struct sim_world *w,
         snprintf(reply, cap, "(the node stopped)");
         return;
     }
-    render(&res.r, reply, cap);
+    sim__reply_render(&res.r, reply, cap);
 }

@@ -412,8 +412,11 @@ void sim__node_log(struct sim_world *w, uint32_t i, enum rep_level level, const 
     __attribute__((format(printf, 4, 5)));
 /* Re-evaluates replication links after the network or a pause changed. */
 void sim__node_topology_changed(struct sim_world *w);
-/* Runs a harness command (scenario NODE step) and renders its reply into reply[cap]
- * ("+OK", "-ERR ...", ":1", "$<text>", "*<n>"). */
+/* One line for a reply's head ("+OK", "-ERR ...", ":1", "$<text>", "*<n>"),
+ * for logs of harness commands and for tests. */
+void sim__reply_render(const struct core_reply *r, char *out, size_t cap);
+/* Runs a harness command (scenario NODE step) and renders its reply into
+ * reply[cap] with sim__reply_render(). */
 void sim__node_harness(struct sim_world *w,
                        uint32_t i,
                        uint32_t argc,

@@ -14,32 +14,6 @@
 
 #include "tests/support/sim_world.h"
 
-static void render(const struct core_reply *r, char *out, size_t cap) {
-    switch (r->type) {
-    case CORE_REPLY_STATUS:
-        snprintf(out, cap, "+%.*s", (int)r->len, r->str);
-        return;
-    case CORE_REPLY_ERROR:
-        snprintf(out, cap, "-%.*s", (int)r->len, r->str);
-        return;
-    case CORE_REPLY_BULK:
-        snprintf(out, cap, "$%.*s", (int)r->len, r->str);
-        return;
-    case CORE_REPLY_INTEGER:
-        snprintf(out, cap, ":%" PRId64, r->integer);
-        return;
-    case CORE_REPLY_NIL:
-        snprintf(out, cap, "$-1");
-        return;
-    case CORE_REPLY_ARRAY:
-        snprintf(out, cap, "*%zu", r->elements_len);
-        return;
-    case CORE_REPLY_NIL_ARRAY:
-        snprintf(out, cap, "*-1");
-        return;
-    }
-}
-
 static void tap(struct sim_world *w, uint32_t m, void *ud) {
     struct sw *t = ud;
     const struct sim_msg *msg = &w->msgs[m];
@@ -52,7 +26,7 @@ static void tap(struct sim_world *w, uint32_t m, void *ud) {
     s->cmd = msg->cmd;
     if (msg->kind == SIM_MSG_REPLY) {
         const uint8_t *p = sim__msg_payload(w, m);
-        render(sim__decode_reply(w, p, msg->len), s->text, sizeof(s->text));
+        sim__reply_render(sim__decode_reply(w, p, msg->len), s->text, sizeof(s->text));
     } else if (msg->kind == SIM_MSG_PUSH) {
         const char *ch, *pl;
         size_t chl, pll;
