@@ -137,19 +137,28 @@ int rep_event_type_known(const char *type) {
 /* ---------------------------------------------------------------- writing and hashing */
 
 /* The JSON line of a record, '\n' included; returns its length. */
+/* Built with plain appends: every event of every run is formatted here for
+ * the log hash, and printf was most of that cost. */
 static size_t format_json(const struct rep_event *ev, char *buf, size_t cap) {
     size_t pos = 0;
-    int rc = rep__json_cat(buf, cap, &pos,
-                           "{\"seq\":%llu,\"t_ms\":%llu,\"proc\":", (unsigned long long)ev->seq,
-                           (unsigned long long)ev->t_ms);
+    const char *kind = rep_kind_name(ev->kind), *level = rep_level_name(ev->level);
+#define LIT(s) rep__json_put(buf, cap, &pos, s, sizeof(s) - 1)
+    int rc = LIT("{\"seq\":");
+    rc |= rep__json_u64(buf, cap, &pos, (unsigned long long)ev->seq);
+    rc |= LIT(",\"t_ms\":");
+    rc |= rep__json_u64(buf, cap, &pos, (unsigned long long)ev->t_ms);
+    rc |= LIT(",\"proc\":");
     rc |= rep__json_str(buf, cap, &pos, ev->proc);
-    rc |= rep__json_cat(buf, cap, &pos,
-                        ",\"kind\":\"%s\",\"level\":\"%s\",\"type\":", rep_kind_name(ev->kind),
-                        rep_level_name(ev->level));
+    rc |= LIT(",\"kind\":\"");
+    rc |= rep__json_put(buf, cap, &pos, kind, strlen(kind));
+    rc |= LIT("\",\"level\":\"");
+    rc |= rep__json_put(buf, cap, &pos, level, strlen(level));
+    rc |= LIT("\",\"type\":");
     rc |= rep__json_str(buf, cap, &pos, ev->type);
-    rc |= rep__json_cat(buf, cap, &pos, ",\"text\":");
+    rc |= LIT(",\"text\":");
     rc |= rep__json_str(buf, cap, &pos, ev->text);
-    rc |= rep__json_cat(buf, cap, &pos, "}\n");
+    rc |= LIT("}\n");
+#undef LIT
     /* The field bounds make the worst case (every byte escaped) fit EVENT_LINE_MAX. */
     REP_ASSERT(rc == 0);
     return pos;

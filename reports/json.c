@@ -348,36 +348,73 @@ int rep__json_cat(char *buf, size_t cap, size_t *pos, const char *fmt, ...) {
     return 0;
 }
 
+int rep__json_put(char *buf, size_t cap, size_t *pos, const char *s, size_t n) {
+    REP_ASSERT(*pos <= cap);
+    if (n >= cap - *pos) { return -1; }
+    memcpy(buf + *pos, s, n);
+    *pos += n;
+    buf[*pos] = '\0';
+    return 0;
+}
+
+int rep__json_u64(char *buf, size_t cap, size_t *pos, unsigned long long v) {
+    char digits[20];
+    size_t n = 0;
+    do {
+        digits[sizeof(digits) - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return rep__json_put(buf, cap, pos, digits + sizeof(digits) - n, n);
+}
+
+/* The escape of an ASCII byte, or NULL when it passes through as it is. */
+static const char *ascii_escape(unsigned char c, char spare[7]) {
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\n':
+        return "\\n";
+    case '\t':
+        return "\\t";
+    default:
+        break;
+    }
+    if (c >= 0x20 && c != 0x7f) { return NULL; }
+    snprintf(spare, 7, "\\u%04x", c);
+    return spare;
+}
+
 int rep__json_str(char *buf, size_t cap, size_t *pos, const char *s) {
-    if (rep__json_cat(buf, cap, pos, "\"") < 0) { return -1; }
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+    if (rep__json_put(buf, cap, pos, "\"", 1) < 0) { return -1; }
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p != '\0') {
+        /* Runs of plain bytes are copied at once. */
+        size_t run = 0;
+        char spare[7];
+        while (p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\') {
+            run++;
+        }
+        if (run > 0) {
+            if (rep__json_put(buf, cap, pos, (const char *)p, run) < 0) { return -1; }
+            p += run;
+            continue;
+        }
         int rc;
-        if (*p == '"' || *p == '\\') {
-            rc = rep__json_cat(buf, cap, pos, "\\%c", *p);
-        } else if (*p == '\n') {
-            rc = rep__json_cat(buf, cap, pos, "\\n");
-        } else if (*p == '\t') {
-            rc = rep__json_cat(buf, cap, pos, "\\t");
-        } else if (*p < 0x20 || *p == 0x7f) {
-            rc = rep__json_cat(buf, cap, pos, "\\u%04x", *p);
-        } else if (*p < 0x80) {
-            /* Plain bytes are copied as they are, without printf. */
-            if (*pos + 1 >= cap) { return -1; }
-            buf[(*pos)++] = (char)*p;
-            buf[*pos] = '\0';
-            rc = 0;
+        if (*p < 0x80) {
+            const char *esc = ascii_escape(*p, spare);
+            rc = rep__json_put(buf, cap, pos, esc, strlen(esc));
+            p++;
         } else {
             /* UTF-8 passes through; a byte that is not (from a real log) becomes '?',
              * so that whatever we write, we can read back within the same bounds. */
             size_t n = utf8_len(p, strlen((const char *)p));
-            if (n == 0) {
-                rc = rep__json_cat(buf, cap, pos, "?");
-            } else {
-                rc = rep__json_cat(buf, cap, pos, "%.*s", (int)n, (const char *)p);
-                p += n - 1;
-            }
+            rc = n == 0 ? rep__json_put(buf, cap, pos, "?", 1)
+                        : rep__json_put(buf, cap, pos, (const char *)p, n);
+            p += n == 0 ? 1 : n;
         }
         if (rc < 0) { return -1; }
     }
-    return rep__json_cat(buf, cap, pos, "\"");
+    return rep__json_put(buf, cap, pos, "\"", 1);
 }

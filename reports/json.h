@@ -61,6 +61,13 @@ const struct rep__json_field *rep__json_get(const struct rep__json_obj *obj, con
  * when buf (of size cap) is too small. */
 int rep__json_str(char *buf, size_t cap, size_t *pos, const char *s);
 
+/* Appends the n bytes at s, then a NUL, at *pos: the hot paths' printf-free
+ * append. Returns 0, or -1 when it does not fit. */
+int rep__json_put(char *buf, size_t cap, size_t *pos, const char *s, size_t n);
+
+/* Appends v in decimal at *pos. Returns 0, or -1 when it does not fit. */
+int rep__json_u64(char *buf, size_t cap, size_t *pos, unsigned long long v);
+
 /* Appends printf-formatted text at *pos. Returns 0, or -1 when it does not fit. */
 int rep__json_cat(char *buf, size_t cap, size_t *pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

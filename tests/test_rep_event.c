@@ -46,6 +46,15 @@ static void test_rep_event_roundtrip_escapes(void **state) {
     FILE *f = fdopen(fd, "w");
     assert_int_equal(rep_log_write_json(f, &a), 0);
     fclose(f);
+    /* The escapes are JSON's short forms, \u00XX for the other control bytes. */
+    char text[1024] = "";
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_true(fread(text, 1, sizeof(text) - 1, f) > 0);
+    fclose(f);
+    assert_non_null(strstr(text, "{\"seq\":1,\"t_ms\":7,\"proc\":\"s2\",\"kind\":\"log\","
+                                 "\"level\":\"notice\",\"type\":\"\",\"text\":\"quote \\\" back "
+                                 "\\\\ tab \\t nl \\n bell \\u0007 caf\xc3\xa9\"}\n"));
     char err[256] = "";
     assert_int_equal(rep_log_read_json(path, &b, err, sizeof(err)), 0);
     assert_int_equal(b.len, 4);
