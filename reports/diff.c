@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/internal.h"
 #include "reports/rep_assert.h"
 
 #define CHAIN_MAX     40
@@ -89,7 +90,8 @@ struct ctx {
     const struct rep_diff_opts *o;
     struct rep_diff_result *res;
     struct rows rows;
-    const char *role;
+    const char *role;         /* bare: "L", "F2", "*" */
+    char label[REP_ROLE_MAX]; /* as shown: the role, with its round when there are several */
     int rc;
 };
 
@@ -147,28 +149,33 @@ static void chain_of(bool leader, const struct rep_norm_event *e, char *chain) {
     }
 }
 
-/* One sentinel's events without the "anyone" ones, or (sentinel -1) the
- * "anyone" events of every sentinel. */
-static int collect(const struct rep_norm *n, int32_t sentinel, bool all, struct side *s) {
+static bool from_sentinel(const struct rep_norm *n, const struct rep_norm_event *e) {
+    struct scn_proc p;
+    return rep__find_proc(n->run->scn, e->proc, &p) == 0 && p.kind == SCN_PROC_SENTINEL;
+}
+
+/* One sentinel's events of one round without the "anyone" ones, or
+ * (sentinel -1, all) the "anyone" events of every sentinel in every round:
+ * which sentinel converts the old master, and when, does not follow the
+ * rounds. */
+static int collect(
+    const struct rep_norm *n, uint32_t round, int32_t sentinel, bool all, struct side *s) {
     memset(s, 0, sizeof(*s));
     if (sentinel < 0 && !all) { return 0; }
     s->items = calloc(n->len + 1, sizeof(*s->items));
     if (s->items == NULL) { return -1; }
     const char *proc = sentinel >= 0 ? n->run->scn->sentinels[sentinel].name : NULL;
-    bool leader = sentinel >= 0 && sentinel == n->leader;
+    bool leader = sentinel >= 0 && sentinel == n->rounds[round].leader;
     for (uint32_t i = 0; i < n->len; i++) {
         const struct rep_norm_event *e = &n->events[i];
         if (e->kind != REP_KIND_EVENT || e->level == REP_LEVEL_DEBUG ||
             !rep_norm_after_fault(n, e)) {
             continue;
         }
-        if (all ? !IN(anyone, e->skel) || e->role[0] == '\0'
-                : strcmp(e->proc, proc) != 0 || IN(anyone, e->skel)) {
+        if (all ? !IN(anyone, e->skel) || !from_sentinel(n, e)
+                : e->round != round || strcmp(e->proc, proc) != 0 || IN(anyone, e->skel)) {
             continue;
         }
-        /* The "anyone" events are sentinels' only: nodes and the harness have no role letter L/F.
-         */
-        if (all && e->role[0] != 'L' && e->role[0] != 'F') { continue; }
         struct item *it = &s->items[s->len++];
         it->dt_ms = e->dt_ms;
         it->line = e->skel;
@@ -211,7 +218,7 @@ static void record(struct ctx *c,
     if (res->items_len < REP_DIFF_ITEMS_MAX) {
         struct rep_diff_item *d = &res->items[res->items_len++];
         d->cls = cls;
-        snprintf(d->role, sizeof(d->role), "%s", c->role);
+        snprintf(d->role, sizeof(d->role), "%s", c->label);
         snprintf(d->line, sizeof(d->line), "%s", a != NULL ? a->line : b->line);
         d->a_dt_ms = a != NULL ? a->dt_ms : INT64_MIN;
         d->b_dt_ms = b != NULL ? b->dt_ms : INT64_MIN;
@@ -434,30 +441,29 @@ static void print_rows(FILE *f,
     }
 }
 
-/* ---------------------------------------------------------------- per role */
+/* ---------------------------------------------------------------- per round and role */
 
-static int32_t sentinel_with_role(const struct rep_norm *n, const char *role) {
-    for (uint32_t i = 0; i < n->run->scn->sentinels_len; i++) {
-        if (strcmp(n->sentinel_roles[i], role) == 0) { return (int32_t)i; }
-    }
-    return -1;
-}
-
+/* Compares role `role` of round `round` (bare role; "*": the anyone events). */
 static int diff_role(struct ctx *c,
                      const struct rep_norm *na,
                      const struct rep_norm *nb,
+                     uint32_t round,
                      const char *role,
                      FILE *out) {
     bool all = strcmp(role, "*") == 0;
-    int32_t ia = all ? -1 : sentinel_with_role(na, role),
-            ib = all ? -1 : sentinel_with_role(nb, role);
+    int32_t ia = all || round >= na->rounds_len ? -1 : rep_norm_sentinel_in_role(na, round, role);
+    int32_t ib = all || round >= nb->rounds_len ? -1 : rep_norm_sentinel_in_role(nb, round, role);
     struct side sa, sb;
-    if (collect(na, ia, all, &sa) < 0) { return -1; }
-    if (collect(nb, ib, all, &sb) < 0) {
+    if (collect(na, round, ia, all, &sa) < 0) { return -1; }
+    if (collect(nb, round, ib, all, &sb) < 0) {
         free(sa.items);
         return -1;
     }
     c->role = role;
+    uint32_t rounds = na->rounds_len > nb->rounds_len ? na->rounds_len : nb->rounds_len;
+    if (all || rep_norm_round_label(rounds, round, role, c->label, sizeof(c->label)) < 0) {
+        snprintf(c->label, sizeof(c->label), "%s", role);
+    }
     c->rows.len = 0;
     struct side *sides[2] = {&sa, &sb};
     for (int s = 0; s < 2 && c->rc == 0; s++) {
@@ -473,7 +479,7 @@ static int diff_role(struct ctx *c,
         qsort(c->rows.v, c->rows.len, sizeof(struct row), cmp_row);
         const char *pa = ia >= 0 ? na->run->scn->sentinels[ia].name : all ? "any" : "-";
         const char *pb = ib >= 0 ? nb->run->scn->sentinels[ib].name : all ? "any" : "-";
-        print_rows(out, &c->rows, role, pa, pb, c->o->context);
+        print_rows(out, &c->rows, c->label, pa, pb, c->o->context);
     }
     free(sa.items);
     free(sb.items);
@@ -482,10 +488,19 @@ static int diff_role(struct ctx *c,
 
 static void header(FILE *f, const char *mark, const char *label, const struct rep_norm *n) {
     const struct scn *s = n->run->scn;
-    fprintf(f, "%s %s\t(leader %s, promoted %s, %u failover%s)\n", mark, label,
+    fprintf(f, "%s %s\t(leader %s, promoted %s, %u failover%s", mark, label,
             n->leader >= 0 ? s->sentinels[n->leader].name : "none",
             n->promoted >= 0 ? s->nodes[n->promoted].name : "none", n->failovers,
             n->failovers == 1 ? "" : "s");
+    if (n->rounds_len > 1) {
+        /* Each round's leader, so a diff between rounds led by others reads plainly. */
+        fprintf(f, "; round leaders");
+        for (uint32_t k = 0; k < n->rounds_len; k++) {
+            int32_t l = n->rounds[k].leader;
+            fprintf(f, " %u:%s", k + 1, l >= 0 ? s->sentinels[l].name : "none");
+        }
+    }
+    fprintf(f, ")\n");
 }
 
 int rep_diff_norm(const struct rep_norm *a,
@@ -499,24 +514,29 @@ int rep_diff_norm(const struct rep_norm *a,
     rep_diff_opts_default(&defaults);
     if (opts == NULL) { opts = &defaults; }
     memset(res, 0, sizeof(*res));
-    struct ctx c = {opts, res, {NULL, 0, 0}, "", 0};
+    struct ctx c = {opts, res, {NULL, 0, 0}, "", "", 0};
     if (out != NULL) {
         header(out, "---", opts->a_label != NULL ? opts->a_label : "a", a);
         header(out, "+++", opts->b_label != NULL ? opts->b_label : "b", b);
     }
-    /* Roles in a fixed order: L, then F1..Fn, whichever side has them. */
+    /* Round by round (a round one side lacks is all PRESENCE), roles in a
+     * fixed order: L, then F1..Fn, whichever side has them. */
     uint32_t n = a->run->scn->sentinels_len;
-    for (uint32_t i = 0; i <= n && c.rc == 0; i++) {
-        char role[REP_ROLE_MAX];
-        if (i == 0) {
-            snprintf(role, sizeof(role), "L");
-        } else {
-            snprintf(role, sizeof(role), "F%u", i);
+    uint32_t rounds = a->rounds_len > b->rounds_len ? a->rounds_len : b->rounds_len;
+    for (uint32_t k = 0; k < rounds && c.rc == 0; k++) {
+        for (uint32_t i = 0; i <= n && c.rc == 0; i++) {
+            char role[REP_ROLE_MAX];
+            if (i == 0) {
+                snprintf(role, sizeof(role), "L");
+            } else {
+                snprintf(role, sizeof(role), "F%u", i);
+            }
+            bool in_a = k < a->rounds_len && rep_norm_sentinel_in_role(a, k, role) >= 0;
+            bool in_b = k < b->rounds_len && rep_norm_sentinel_in_role(b, k, role) >= 0;
+            if (in_a || in_b) { diff_role(&c, a, b, k, role, out); }
         }
-        if (sentinel_with_role(a, role) < 0 && sentinel_with_role(b, role) < 0) { continue; }
-        diff_role(&c, a, b, role, out);
     }
-    if (c.rc == 0) { diff_role(&c, a, b, "*", out); }
+    if (c.rc == 0) { diff_role(&c, a, b, 0, "*", out); }
     free(c.rows.v);
     if (c.rc < 0) { return -1; }
     return res->order + res->presence + res->timing > 0 ? 1 : 0;

@@ -165,7 +165,8 @@ static void check_one_of(const struct rep_run *run,
             who < 0 ? "none" : rep__proc_name(run->scn, p));
 }
 
-/* Whether sentinel i's event lines hold the skeleton in order; on failure
+/* Whether sentinel i's event lines of the last failover's round hold the
+ * skeleton in order (skeleton roles are that failover's); on failure
  * describes the first line not found. */
 static bool skeleton_holds(const struct rep_norm *n,
                            uint32_t sentinel,
@@ -177,7 +178,9 @@ static bool skeleton_holds(const struct rep_norm *n,
     const struct rep_norm_event *last = NULL;
     for (uint32_t i = 0; i < n->len && k < sk->len; i++) {
         const struct rep_norm_event *e = &n->events[i];
-        if (e->kind != REP_KIND_EVENT || strcmp(e->proc, proc) != 0) { continue; }
+        if (e->kind != REP_KIND_EVENT || e->round != n->last || strcmp(e->proc, proc) != 0) {
+            continue;
+        }
         char line[REP_NORM_TEXT_MAX + REP_TYPE_MAX + 2];
         snprintf(line, sizeof(line), "%s %s", e->type, e->roled);
         if (rep_norm_line_matches(sk->lines[k], line)) {

@@ -7,7 +7,9 @@
  * depends on the seed (a follower's +odown before or after its vote, an
  * extra -odown) drops out and only the seed-invariant order stays. A check
  * asks for the golden as a subsequence of each sequence, and prints a
- * unified diff (golden "-", run "+") for the first that lacks it.
+ * unified diff (golden "-", run "+") for the first that lacks it. With
+ * several failover rounds each round has its own L and F sections, fed by
+ * the events normalization put in that round.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -22,10 +24,13 @@
 
 enum { ROLE_L, ROLE_F };
 
+#define ROUND_OF(section) ((uint32_t)(section) / 2)
+#define ROLE_OF(section)  ((section) % 2)
+
 int rep_golden_init(struct rep_golden *g) {
     memset(g, 0, sizeof(*g));
     for (int r = 0; r < REP_GOLDEN_ROLES; r++) {
-        snprintf(g->roles[r].role, REP_ROLE_MAX, "%s", r == ROLE_L ? "L" : "F");
+        snprintf(g->roles[r].role, REP_ROLE_MAX, "%s", ROLE_OF(r) == ROLE_L ? "L" : "F");
         g->roles[r].lines = calloc(REP_GOLDEN_LINES_MAX, sizeof(*g->roles[r].lines));
         if (g->roles[r].lines == NULL) {
             rep_golden_free(g);
@@ -42,13 +47,14 @@ void rep_golden_free(struct rep_golden *g) {
     memset(g, 0, sizeof(*g));
 }
 
-/* The skeleton lines of one sentinel, pointing into n. Returns the count. */
-static size_t sequence(const struct rep_norm *n, uint32_t sentinel, const char **out) {
+/* The skeleton lines of one sentinel in one round, pointing into n. Returns the count. */
+static size_t sequence(const struct rep_norm *n, uint32_t round, uint32_t sentinel,
+                       const char **out) {
     const char *proc = n->run->scn->sentinels[sentinel].name;
     size_t len = 0;
     for (uint32_t i = 0; i < n->len; i++) {
         const struct rep_norm_event *e = &n->events[i];
-        if (e->kind == REP_KIND_EVENT && e->level >= REP_LEVEL_NOTICE &&
+        if (e->kind == REP_KIND_EVENT && e->level >= REP_LEVEL_NOTICE && e->round == round &&
             rep_norm_after_fault(n, e) && strcmp(e->proc, proc) == 0) {
             out[len++] = e->skel;
         }
@@ -56,10 +62,18 @@ static size_t sequence(const struct rep_norm *n, uint32_t sentinel, const char *
     return len;
 }
 
-/* Whether sentinel i plays role r (followers only count when alive at the end). */
+/* Whether sentinel i plays section r's role in its round (followers only
+ * count when alive at the end). A round the run does not have has nobody. */
 static bool plays(const struct rep_norm *n, uint32_t i, int r) {
-    if (r == ROLE_L) { return (int32_t)i == n->leader; }
-    return (int32_t)i != n->leader && n->run->sentinels[i].up;
+    if (ROUND_OF(r) >= n->rounds_len) { return false; }
+    int32_t leader = n->rounds[ROUND_OF(r)].leader;
+    if (ROLE_OF(r) == ROLE_L) { return (int32_t)i == leader; }
+    return (int32_t)i != leader && n->run->sentinels[i].up;
+}
+
+/* The rounds of a run that have sections. */
+static uint32_t kept_rounds(const struct rep_norm *n) {
+    return n->rounds_len < REP_GOLDEN_ROUNDS_MAX ? n->rounds_len : REP_GOLDEN_ROUNDS_MAX;
 }
 
 static int intersect(struct rep_golden_role *gr, const char **seq, size_t len) {
@@ -99,17 +113,21 @@ int rep_golden_add(struct rep_golden *g, const struct rep_run *run) {
     if (rep_normalize(run, &n) < 0) { return -1; }
     const char **seq = calloc(n.len + 1, sizeof(*seq));
     int rc = seq == NULL ? -1 : 0;
-    for (int r = 0; r < REP_GOLDEN_ROLES && rc == 0; r++) {
+    uint32_t rounds = kept_rounds(&n) > g->rounds ? kept_rounds(&n) : g->rounds;
+    for (int r = 0; r < (int)(2 * rounds) && rc == 0; r++) {
+        /* A round the earlier runs did not have: they kept nothing of it. */
+        if (g->runs > 0 && ROUND_OF(r) >= g->rounds) { g->roles[r].seen = 1; }
         bool any = false;
         for (uint32_t i = 0; i < run->scn->sentinels_len && rc == 0; i++) {
             if (!plays(&n, i, r)) { continue; }
             any = true;
-            rc = intersect(&g->roles[r], seq, sequence(&n, i, seq));
+            rc = intersect(&g->roles[r], seq, sequence(&n, ROUND_OF(r), i, seq));
         }
         /* A run without this role (no leader elected) leaves nothing invariant in it. */
         if (!any && rc == 0) { rc = intersect(&g->roles[r], seq, 0); }
     }
     g->runs++;
+    g->rounds = rounds;
     free(seq);
     rep_norm_free(&n);
     return rc;
@@ -130,8 +148,13 @@ int rep_golden_write(const struct rep_golden *g, const struct rep_run *run, cons
             "# sentinels' event lines from the first fault on, in the order every run\n"
             "# must keep (reports/README.md, \"Golden skeletons\").\n",
             s->name, file, g->runs);
-    for (int r = 0; r < REP_GOLDEN_ROLES; r++) {
-        fprintf(f, "[%s]\n", g->roles[r].role);
+    if (g->rounds > 1) {
+        fprintf(f, "# [k:L] and [k:F] hold failover round k's events (roles of that round).\n");
+    }
+    for (int r = 0; r < (int)(2 * (g->rounds > 0 ? g->rounds : 1)); r++) {
+        char label[REP_ROLE_MAX];
+        rep_norm_round_label(g->rounds, ROUND_OF(r), g->roles[r].role, label, sizeof(label));
+        fprintf(f, "[%s]\n", label);
         for (uint32_t i = 0; i < g->roles[r].len; i++) {
             fprintf(f, "%s\n", g->roles[r].lines[i]);
         }
@@ -152,6 +175,20 @@ int rep_golden_path(const char *scenario_path, char *buf, size_t len) {
     }
     int w = snprintf(buf, len, "%.*s.golden", (int)n, scenario_path);
     return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
+/* "[L]" / "[F]" (round 1) or "[k:L]" / "[k:F]": the section index, or -1. */
+static int section_of(const char *line) {
+    unsigned long round = 1;
+    const char *role = line + 1;
+    if (*role >= '1' && *role <= '9') {
+        char *end;
+        round = strtoul(role, &end, 10);
+        if (*end != ':' || round > REP_GOLDEN_ROUNDS_MAX) { return -1; }
+        role = end + 1;
+    }
+    int r = strcmp(role, "L]") == 0 ? ROLE_L : strcmp(role, "F]") == 0 ? ROLE_F : -1;
+    return r < 0 ? -1 : (int)(round - 1) * 2 + r;
 }
 
 int rep_golden_read(const char *path, struct rep_golden *g, char *err, size_t errlen) {
@@ -175,12 +212,14 @@ int rep_golden_read(const char *path, struct rep_golden *g, char *err, size_t er
         }
         if (n == 0 || line[0] == '#') { continue; }
         if (line[0] == '[') {
-            role = strcmp(line, "[L]") == 0 ? ROLE_L : strcmp(line, "[F]") == 0 ? ROLE_F : -2;
-            if (role == -2) {
-                snprintf(err, errlen, "%s:%u:1: unknown section (want [L] or [F])", path, no);
+            role = section_of(line);
+            if (role < 0) {
+                snprintf(err, errlen, "%s:%u:1: unknown section (want [L], [F], [k:L] or [k:F])",
+                         path, no);
                 rc = -1;
             } else {
                 g->roles[role].seen = 1;
+                if (ROUND_OF(role) + 1 > g->rounds) { g->rounds = ROUND_OF(role) + 1; }
             }
             continue;
         }
@@ -242,22 +281,30 @@ int rep_golden_check(const struct rep_run *run, const char *golden_path, FILE *d
     }
     const char **seq = calloc(n.len + 1, sizeof(*seq));
     int rc = seq == NULL ? -1 : 0, drift = 0;
-    for (int r = 0; r < REP_GOLDEN_ROLES && rc >= 0; r++) {
+    for (int r = 0; r < (int)(2 * g.rounds) && rc >= 0; r++) {
         /* One diff per drifting role: the first sequence that lacks the golden. */
-        const struct rep_golden_role *gr = &g.roles[r];
+        struct rep_golden_role *gr = &g.roles[r];
+        rep_norm_round_label(g.rounds, ROUND_OF(r), ROLE_OF(r) == ROLE_L ? "L" : "F", gr->role,
+                             sizeof(gr->role));
         bool any = false;
         rc = 0;
         for (uint32_t i = 0; i < run->scn->sentinels_len && rc == 0; i++) {
             if (!plays(&n, i, r)) { continue; }
             any = true;
-            char who[96];
-            snprintf(who, sizeof(who), "%s as %s (seed %llu)", run->scn->sentinels[i].name,
-                     n.sentinel_roles[i], (unsigned long long)run->seed);
-            rc = check_seq(gr, seq, sequence(&n, i, seq), golden_path, who, diff_out);
+            char role[REP_ROLE_MAX], label[REP_ROLE_MAX], who[160];
+            rep_norm_round_role(&n, ROUND_OF(r), (struct scn_proc){SCN_PROC_SENTINEL, i}, role,
+                                sizeof(role));
+            rep_norm_round_label(n.rounds_len, ROUND_OF(r), role, label, sizeof(label));
+            snprintf(who, sizeof(who), "%s as %s (seed %llu)", run->scn->sentinels[i].name, label,
+                     (unsigned long long)run->seed);
+            rc = check_seq(gr, seq, sequence(&n, ROUND_OF(r), i, seq), golden_path, who,
+                           diff_out);
         }
         if (!any && gr->len > 0) {
-            rc = check_seq(gr, seq, 0, golden_path, r == ROLE_L ? "no leader" : "no follower",
-                           diff_out);
+            const char *who = ROUND_OF(r) >= n.rounds_len ? "no such round"
+                              : ROLE_OF(r) == ROLE_L      ? "no leader"
+                                                          : "no follower";
+            rc = check_seq(gr, seq, 0, golden_path, who, diff_out);
         }
         drift |= rc == 1;
     }

@@ -10,10 +10,14 @@
  * lines appear in order (as a subsequence) in the leader's lines and in
  * each follower's lines; on drift a unified diff of golden versus actual is
  * printed. Files are written only by `sentsim run --update-golden`.
+ * A run with several failover rounds (normalize.h) has the two roles per
+ * round, each over that round's events only: sections [1:L], [1:F],
+ * [2:L] ...; a round some run lacks keeps nothing invariant, and rounds
+ * past REP_GOLDEN_ROUNDS_MAX are not kept.
  *
  * File format:
  *   # comment lines
- *   [L]
+ *   [L]                    ([1:L] when the golden has several rounds)
  *   +sdown master M
  *   ...
  *   [F]
@@ -31,8 +35,10 @@
 #include "reports/run.h"
 
 #define REP_GOLDEN_LINES_MAX 1024 /* per role; a longer skeleton is an error */
-#define REP_GOLDEN_ROLES     2    /* L, F */
+#define REP_GOLDEN_ROUNDS_MAX 8                             /* failover rounds kept */
+#define REP_GOLDEN_ROLES      (2 * REP_GOLDEN_ROUNDS_MAX) /* L, F per round */
 
+/* Section i is role L (i even) or F (i odd) of round i / 2 + 1. */
 struct rep_golden_role {
     char role[REP_ROLE_MAX]; /* "L" or "F" */
     int seen;                /* some run contributed to this role */
@@ -43,6 +49,7 @@ struct rep_golden_role {
 /* A golden skeleton being accumulated over the seeds of one scenario. */
 struct rep_golden {
     uint32_t runs;
+    uint32_t rounds; /* rounds with sections: the most any run had (at most the max) */
     struct rep_golden_role roles[REP_GOLDEN_ROLES];
 };
 

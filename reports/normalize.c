@@ -158,7 +158,7 @@ int rep_norm_named(const struct rep_run *run, const char *text, char *outbuf, si
     return named(&lk, text, outbuf, len);
 }
 
-/* ---------------------------------------------------------------- the last failover */
+/* ---------------------------------------------------------------- failover rounds */
 
 /* The node of the "<kind> <name> <ip> <port>" subject of a %@ text, or -1. */
 static int32_t subject_node(const struct rep_run *run, const char *text, int32_t *group) {
@@ -180,28 +180,6 @@ struct switch_seen {
     int32_t group;
     int32_t old_node;
     int32_t new_node;
-    uint64_t epoch;
-};
-
-/* One +elected-leader, with the promotion its leader then reported. */
-struct election {
-    int32_t sentinel;
-    int32_t group;
-    int32_t master; /* node the master record pointed at */
-    int32_t promoted;
-    uint64_t epoch;
-};
-
-#define ROUNDS_MAX 4096
-
-struct scan {
-    uint64_t *epoch; /* per sentinel: its current epoch, from +new-epoch */
-    struct switch_seen *rounds;
-    uint32_t rounds_len;
-    struct election *elections;
-    uint32_t elections_len;
-    struct switch_seen last;
-    bool have_last;
 };
 
 static int32_t group_by_name(const struct scn *s, const char *name) {
@@ -222,136 +200,400 @@ static bool parse_switch(const struct rep_run *run, const char *text, struct swi
     return sw->group >= 0;
 }
 
-/* Counts +switch-master rounds: distinct (group, epoch) pairs, or distinct
- * (group, old, new) when the emitter's epoch is unknown. */
-static void add_round(struct scan *sc, const struct switch_seen *sw) {
-    for (uint32_t i = 0; i < sc->rounds_len; i++) {
-        const struct switch_seen *r = &sc->rounds[i];
-        bool same = r->group == sw->group && r->epoch == sw->epoch;
-        if (sw->epoch == 0) { same = same && r->old_node == sw->old_node; }
-        if (sw->epoch == 0) { same = same && r->new_node == sw->new_node; }
-        if (same) { return; }
+/* The group an event's text names ("master <g> ...", "... @ <g> ...",
+ * "+switch-master <g> ..."), or -1. */
+static int32_t group_of_text(const struct scn *s, const char *type, const char *text) {
+    char copy[REP_TEXT_MAX];
+    snprintf(copy, sizeof(copy), "%s", text);
+    char *w[8];
+    size_t n = rep__split(copy, w, 8);
+    if (n == 0) { return -1; }
+    if (strcmp(type, "+switch-master") == 0) { return group_by_name(s, w[0]); }
+    if (n >= 2 && strcmp(w[0], "master") == 0) { return group_by_name(s, w[1]); }
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (strcmp(w[i], "@") == 0) { return group_by_name(s, w[i + 1]); }
     }
-    if (sc->rounds_len < ROUNDS_MAX) { sc->rounds[sc->rounds_len++] = *sw; }
-    if (!sc->have_last || sw->epoch >= sc->last.epoch) {
-        sc->last = *sw;
-        sc->have_last = true;
-    }
+    return -1;
 }
 
-static void scan_event(const struct rep_run *run,
-                       struct scan *sc,
-                       const struct rep_event *ev,
-                       uint32_t sentinel) {
+#define ROUNDS_MAX 4096
+#define NO_ROUND   UINT32_MAX
+
+struct rounds {
+    struct rep_norm_round *v;
+    uint32_t len;
+};
+
+static uint32_t round_at(const struct rounds *r, int32_t group, uint64_t epoch) {
+    for (uint32_t k = 0; k < r->len; k++) {
+        if (r->v[k].group == group && r->v[k].epoch == epoch) { return k; }
+    }
+    return NO_ROUND;
+}
+
+/* The round a +switch-master seen at `epoch` reports: of its group's rounds
+ * no later than that epoch (a follower's epoch may have moved on with an
+ * election of its own), the latest that promoted its new master, else the
+ * latest not yet switched from its old master. */
+static uint32_t round_of_switch(const struct rounds *r, const struct switch_seen *sw,
+                                uint64_t epoch) {
+    uint32_t by_new = NO_ROUND, by_old = NO_ROUND;
+    for (uint32_t k = 0; k < r->len; k++) {
+        const struct rep_norm_round *x = &r->v[k];
+        if (x->group != sw->group || (epoch != 0 && x->epoch > epoch)) { continue; }
+        if (x->promoted == sw->new_node && sw->new_node >= 0) { by_new = k; }
+        if (x->old_master == sw->old_node && !x->switched) { by_old = k; }
+    }
+    return by_new != NO_ROUND ? by_new : by_old;
+}
+
+/* A new round; its old master is the group's initial one until the log says. */
+static struct rep_norm_round *add_round(const struct scn *s,
+                                        struct rounds *r,
+                                        int32_t group,
+                                        uint64_t epoch) {
+    if (r->len == ROUNDS_MAX) { return NULL; }
+    struct rep_norm_round *x = &r->v[r->len++];
+    int32_t master = group >= 0 ? (int32_t)s->groups[group].master : -1;
+    *x = (struct rep_norm_round){group, epoch, -1, master, -1, false};
+    return x;
+}
+
+/* Pass 1: every round, from the elections, promotions and switches. */
+static void discover_event(const struct rep_run *run,
+                           struct rounds *r,
+                           uint64_t *epoch,
+                           const struct rep_event *ev,
+                           uint32_t sentinel) {
+    int32_t group = -1;
     if (strcmp(ev->type, "+new-epoch") == 0) {
-        sc->epoch[sentinel] = strtoull(ev->text, NULL, 10);
-    } else if (strcmp(ev->type, "+elected-leader") == 0 && sc->elections_len < ROUNDS_MAX) {
-        struct election *e = &sc->elections[sc->elections_len++];
-        e->sentinel = (int32_t)sentinel;
-        e->master = subject_node(run, ev->text, &e->group);
-        e->promoted = -1;
-        e->epoch = sc->epoch[sentinel];
+        epoch[sentinel] = strtoull(ev->text, NULL, 10);
+    } else if (strcmp(ev->type, "+elected-leader") == 0) {
+        int32_t master = subject_node(run, ev->text, &group);
+        if (group < 0) { group = run->scn->groups_len > 0 ? 0 : -1; }
+        uint32_t k = round_at(r, group, epoch[sentinel]);
+        struct rep_norm_round *x = k != NO_ROUND ? &r->v[k] : add_round(run->scn, r, group, epoch[sentinel]);
+        if (x == NULL) { return; }
+        x->leader = (int32_t)sentinel;
+        if (!x->switched && master >= 0) { x->old_master = master; }
     } else if (strcmp(ev->type, "+promoted-slave") == 0) {
-        for (uint32_t k = sc->elections_len; k-- > 0;) {
-            if (sc->elections[k].sentinel == (int32_t)sentinel) {
-                sc->elections[k].promoted = subject_node(run, ev->text, NULL);
-                break;
-            }
+        int32_t node = subject_node(run, ev->text, NULL);
+        for (uint32_t k = r->len; k-- > 0;) {
+            struct rep_norm_round *x = &r->v[k];
+            if (x->leader != (int32_t)sentinel) { continue; }
+            if (!x->switched) { x->promoted = node; }
+            break;
         }
     } else if (strcmp(ev->type, "+switch-master") == 0) {
         struct switch_seen sw;
-        if (parse_switch(run, ev->text, &sw)) {
-            sw.epoch = sc->epoch[sentinel];
-            add_round(sc, &sw);
-        }
+        if (!parse_switch(run, ev->text, &sw)) { return; }
+        uint32_t k = round_of_switch(r, &sw, epoch[sentinel]);
+        struct rep_norm_round *x =
+            k != NO_ROUND ? &r->v[k] : add_round(run->scn, r, sw.group, epoch[sentinel]);
+        if (x == NULL) { return; }
+        x->switched = true;
+        x->old_master = sw.old_node;
+        x->promoted = sw.new_node;
     }
 }
 
-/* The election behind the last switch: same group and epoch, else the
- * latest one for the group no later than that epoch (an emitter whose
- * +new-epoch was not recorded). Without a switch, the latest election. */
-static const struct election *pick_election(const struct scan *sc) {
-    const struct election *best = NULL;
-    for (uint32_t k = 0; k < sc->elections_len; k++) {
-        const struct election *e = &sc->elections[k];
-        if (!sc->have_last) {
-            best = e;
-        } else if (e->group == sc->last.group && e->epoch == sc->last.epoch) {
-            best = e;
-        }
-    }
-    if (best != NULL || !sc->have_last) { return best; }
-    for (uint32_t k = 0; k < sc->elections_len; k++) {
-        const struct election *e = &sc->elections[k];
-        if (e->group == sc->last.group && (e->epoch <= sc->last.epoch || sc->last.epoch == 0)) {
-            best = e;
-        }
-    }
-    return best;
+/* The scenario process of a sentinel's record, or -1 for anyone else. */
+static int32_t sentinel_of(const struct scn *s, const struct rep_event *ev) {
+    struct scn_proc p;
+    if (rep__find_proc(s, ev->proc, &p) < 0 || p.kind != SCN_PROC_SENTINEL) { return -1; }
+    return (int32_t)p.index;
 }
 
-static int find_failover(const struct rep_run *run, struct rep_norm *n) {
+/* Rounds in epoch order; an insertion sort keeps discovery order among equals. */
+static void sort_rounds(struct rounds *r) {
+    for (uint32_t i = 1; i < r->len; i++) {
+        struct rep_norm_round x = r->v[i];
+        uint32_t k = i;
+        for (; k > 0 && r->v[k - 1].epoch > x.epoch; k--) {
+            r->v[k] = r->v[k - 1];
+        }
+        r->v[k] = x;
+    }
+}
+
+static int discover_rounds(const struct rep_run *run, struct rounds *r) {
     const struct scn *s = run->scn;
-    struct scan sc;
-    memset(&sc, 0, sizeof(sc));
-    sc.epoch = calloc(s->sentinels_len + 1, sizeof(*sc.epoch));
-    sc.rounds = calloc(ROUNDS_MAX, sizeof(*sc.rounds));
-    sc.elections = calloc(ROUNDS_MAX, sizeof(*sc.elections));
-    int rc = -1;
-    if (sc.epoch == NULL || sc.rounds == NULL || sc.elections == NULL) { goto done; }
+    uint64_t *epoch = calloc(s->sentinels_len + 1, sizeof(*epoch));
+    r->v = calloc(ROUNDS_MAX, sizeof(*r->v));
+    r->len = 0;
+    if (epoch == NULL || r->v == NULL) {
+        free(epoch);
+        return -1;
+    }
     for (size_t i = 0; i < run->log.len; i++) {
         const struct rep_event *ev = &run->log.events[i];
-        struct scn_proc p;
-        if (ev->kind == REP_KIND_EVENT && rep__find_proc(s, ev->proc, &p) == 0 &&
-            p.kind == SCN_PROC_SENTINEL) {
-            scan_event(run, &sc, ev, p.index);
+        int32_t sen = ev->kind == REP_KIND_EVENT ? sentinel_of(s, ev) : -1;
+        if (sen >= 0) { discover_event(run, r, epoch, ev, (uint32_t)sen); }
+    }
+    free(epoch);
+    sort_rounds(r);
+    if (r->len == 0) {
+        /* No failover: one round without leader around the initial master. */
+        add_round(s, r, s->groups_len > 0 ? 0 : -1, 0);
+    }
+    return 0;
+}
+
+/* The last failover: the last round with a switch, else the last round. */
+static void summarize(struct rep_norm *n) {
+    n->last = n->rounds_len - 1;
+    n->failovers = 0;
+    for (uint32_t k = 0; k < n->rounds_len; k++) {
+        if (!n->rounds[k].switched) { continue; }
+        n->failovers++;
+        n->last = k;
+    }
+    const struct rep_norm_round *x = &n->rounds[n->last];
+    n->group = x->group;
+    n->leader = x->leader;
+    n->promoted = x->promoted;
+    n->old_master = x->old_master;
+}
+
+/* ---------------------------------------------------------------- which round a record is in */
+
+/* Pass 2 walks the log keeping, per sentinel and group, the round the
+ * sentinel is in and whether it has switched in it:
+ *  - +new-epoch N and +vote-for-leader go to the first round of epoch >= N
+ *    (an election nobody won belongs to the round that follows it; after
+ *    the last round, to the last), and move the sentinel into it;
+ *  - the leader's own steps (+try-failover ... +failover-end, aborts,
+ *    +slave-reconf-*) go to the first round of their group at or after
+ *    the sentinel's epoch;
+ *  - +switch-master goes to the round it reports (round_of_switch), and
+ *    +config-update-from to that of the sentinel's next +switch-master;
+ *  - once a sentinel has switched, a "master" event about the next round's
+ *    old master (+sdown master, +odown master: the detection that starts a
+ *    failover, logged before any epoch moves) opens that next round;
+ *  - everything else stays in the sentinel's current round of the group
+ *    (so +slave and +sdown slave after a switch are that round's
+ *    aftermath), and records without a group in its last round;
+ *  - records of nodes, the harness and clients go to the latest round any
+ *    sentinel has reached by then. */
+struct walk {
+    const struct rep_run *run;
+    const struct rounds *r;
+    uint32_t groups;     /* >= 1 */
+    uint32_t *cur;       /* [sentinel * groups + group]: round index, NO_ROUND before any */
+    bool *switched;      /* [sentinel * groups + group] */
+    uint32_t *prev;      /* [sentinel]: round of its last record */
+    uint64_t *epoch;     /* [sentinel] */
+    uint32_t newest;     /* the latest round any sentinel reached */
+};
+
+/* The first round (of `group`, or of any when -1) with epoch >= `epoch`, else NO_ROUND. */
+static uint32_t round_from_epoch(const struct rounds *r, int32_t group, uint64_t epoch) {
+    for (uint32_t k = 0; k < r->len; k++) {
+        if ((group < 0 || r->v[k].group == group) && r->v[k].epoch >= epoch) { return k; }
+    }
+    return NO_ROUND;
+}
+
+static uint32_t first_of_group(const struct rounds *r, int32_t group) {
+    return round_from_epoch(r, group, 0);
+}
+
+static uint32_t next_of_group(const struct rounds *r, uint32_t k) {
+    for (uint32_t j = k + 1; j < r->len; j++) {
+        if (r->v[j].group == r->v[k].group) { return j; }
+    }
+    return NO_ROUND;
+}
+
+/* Moves sentinel s forward into round k (never back). */
+static void enter(struct walk *w, uint32_t s, uint32_t k) {
+    int32_t g = w->r->v[k].group;
+    size_t at = (size_t)s * w->groups + (uint32_t)(g < 0 ? 0 : g);
+    if (w->cur[at] == NO_ROUND || w->cur[at] < k) {
+        w->cur[at] = k;
+        w->switched[at] = false;
+    }
+}
+
+static bool is_leader_step(const char *type) {
+    static const char *const steps[] = {
+        "+try-failover",       "+elected-leader",      "+selected-slave",
+        "+promoted-slave",     "+failover-end",        "+failover-end-for-timeout",
+        "+slave-reconf-sent",  "+slave-reconf-inprog", "+slave-reconf-done",
+    };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        if (strcmp(type, steps[i]) == 0) { return true; }
+    }
+    return strncmp(type, "+failover-state-", 16) == 0 || strncmp(type, "-failover-abort-", 16) == 0;
+}
+
+/* The round of sentinel s's next +switch-master from record i on, or NO_ROUND. */
+static uint32_t next_switch_round(const struct walk *w, size_t i, uint32_t s) {
+    const struct rep_run *run = w->run;
+    const char *proc = run->scn->sentinels[s].name;
+    for (size_t j = i + 1; j < run->log.len; j++) {
+        const struct rep_event *ev = &run->log.events[j];
+        if (ev->kind != REP_KIND_EVENT || strcmp(ev->proc, proc) != 0) { continue; }
+        if (strcmp(ev->type, "+switch-master") != 0) { continue; }
+        struct switch_seen sw;
+        if (!parse_switch(run, ev->text, &sw)) { return NO_ROUND; }
+        return round_of_switch(w->r, &sw, w->epoch[s]);
+    }
+    return NO_ROUND;
+}
+
+/* The round of a sentinel event that names group g. */
+static uint32_t group_event_round(struct walk *w, size_t i, uint32_t s, int32_t g) {
+    const struct rep_event *ev = &w->run->log.events[i];
+    size_t at = (size_t)s * w->groups + (uint32_t)g;
+    if (w->cur[at] == NO_ROUND) { w->cur[at] = first_of_group(w->r, g); }
+    if (w->cur[at] == NO_ROUND) { return w->prev[s]; } /* a group that never failed over */
+    uint32_t k = NO_ROUND;
+    if (strcmp(ev->type, "+switch-master") == 0) {
+        struct switch_seen sw;
+        k = parse_switch(w->run, ev->text, &sw) ? round_of_switch(w->r, &sw, w->epoch[s]) : k;
+        if (k != NO_ROUND && k >= w->cur[at]) {
+            enter(w, s, k);
+            w->switched[at] = true;
         }
+        return k != NO_ROUND ? k : w->cur[at];
     }
-    n->failovers = sc.rounds_len;
-    n->group = s->groups_len > 0 ? 0 : -1;
-    n->leader = -1;
-    n->promoted = -1;
-    n->old_master = s->groups_len > 0 ? (int32_t)s->groups[0].master : -1;
-    const struct election *e = pick_election(&sc);
-    if (sc.have_last) {
-        n->group = sc.last.group;
-        n->old_master = sc.last.old_node;
-        n->promoted = sc.last.new_node;
-    } else if (e != NULL) {
-        n->group = e->group >= 0 ? e->group : n->group;
-        n->promoted = e->promoted;
-        if (e->master >= 0) { n->old_master = e->master; }
+    if (strcmp(ev->type, "+config-update-from") == 0) {
+        k = next_switch_round(w, i, s);
+    } else if (is_leader_step(ev->type)) {
+        k = round_from_epoch(w->r, g, w->epoch[s]);
+    } else if (w->switched[at] && strncmp(ev->text, "master ", 7) == 0) {
+        uint32_t next = next_of_group(w->r, w->cur[at]);
+        bool opens = next != NO_ROUND &&
+                     subject_node(w->run, ev->text, NULL) == w->r->v[next].old_master;
+        k = opens ? next : NO_ROUND;
     }
-    if (e != NULL) { n->leader = e->sentinel; }
+    if (k != NO_ROUND) { enter(w, s, k); }
+    return w->cur[at];
+}
+
+static uint32_t sentinel_record_round(struct walk *w, size_t i, uint32_t s) {
+    const struct rep_event *ev = &w->run->log.events[i];
+    if (ev->kind != REP_KIND_EVENT) { return w->prev[s]; }
+    bool new_epoch = strcmp(ev->type, "+new-epoch") == 0;
+    if (new_epoch) { w->epoch[s] = strtoull(ev->text, NULL, 10); }
+    if (new_epoch || strcmp(ev->type, "+vote-for-leader") == 0) {
+        uint32_t k = round_from_epoch(w->r, -1, w->epoch[s]);
+        k = k != NO_ROUND ? k : w->r->len - 1;
+        enter(w, s, k);
+        return k;
+    }
+    int32_t g = group_of_text(w->run->scn, ev->type, ev->text);
+    return g < 0 ? w->prev[s] : group_event_round(w, i, s, g);
+}
+
+static int assign_rounds(struct rep_norm *n, const struct rounds *r, uint32_t *out) {
+    const struct rep_run *run = n->run;
+    const struct scn *s = run->scn;
+    struct walk w = {run, r, s->groups_len > 0 ? s->groups_len : 1, NULL, NULL, NULL, NULL, 0};
+    size_t cells = (size_t)s->sentinels_len * w.groups + 1;
+    w.cur = malloc(cells * sizeof(*w.cur));
+    w.switched = calloc(cells, sizeof(*w.switched));
+    w.prev = calloc(s->sentinels_len + 1, sizeof(*w.prev));
+    w.epoch = calloc(s->sentinels_len + 1, sizeof(*w.epoch));
+    int rc = -1;
+    if (w.cur == NULL || w.switched == NULL || w.prev == NULL || w.epoch == NULL) { goto done; }
+    for (size_t c = 0; c < cells; c++) {
+        w.cur[c] = NO_ROUND;
+    }
+    for (size_t i = 0; i < run->log.len; i++) {
+        int32_t sen = sentinel_of(s, &run->log.events[i]);
+        if (sen < 0 || r->len == 1) {
+            out[i] = r->len == 1 ? 0 : w.newest;
+            continue;
+        }
+        out[i] = sentinel_record_round(&w, i, (uint32_t)sen);
+        w.prev[sen] = out[i];
+        if (out[i] > w.newest) { w.newest = out[i]; }
+    }
     rc = 0;
 done:
-    free(sc.epoch);
-    free(sc.rounds);
-    free(sc.elections);
+    free(w.cur);
+    free(w.switched);
+    free(w.prev);
+    free(w.epoch);
     return rc;
 }
 
-static void assign_roles(const struct rep_run *run, struct rep_norm *n) {
-    const struct scn *s = run->scn;
-    uint32_t f = 0;
-    for (uint32_t i = 0; i < s->sentinels_len; i++) {
-        if ((int32_t)i == n->leader) {
-            snprintf(n->sentinel_roles[i], REP_ROLE_MAX, "L");
-        } else {
-            snprintf(n->sentinel_roles[i], REP_ROLE_MAX, "F%u", ++f);
+/* ---------------------------------------------------------------- roles */
+
+int rep_norm_round_role(
+    const struct rep_norm *n, uint32_t round, struct scn_proc p, char *out, size_t len) {
+    REP_ASSERT(round < n->rounds_len);
+    const struct scn *s = n->run->scn;
+    const struct rep_norm_round *x = &n->rounds[round];
+    int w;
+    if (p.kind == SCN_PROC_SENTINEL) {
+        /* Followers count in scenario order, skipping the leader. */
+        uint32_t f = p.index + 1 - (x->leader >= 0 && (uint32_t)x->leader < p.index ? 1 : 0);
+        w = (int32_t)p.index == x->leader ? snprintf(out, len, "L") : snprintf(out, len, "F%u", f);
+    } else if (x->group < 0 || s->nodes[p.index].group != (uint32_t)x->group) {
+        w = snprintf(out, len, "%s", s->nodes[p.index].name);
+    } else if ((int32_t)p.index == x->old_master) {
+        w = snprintf(out, len, "M");
+    } else if ((int32_t)p.index == x->promoted) {
+        w = snprintf(out, len, "P");
+    } else {
+        /* Replicas count in scenario order within the group, skipping M and P. */
+        uint32_t r = n->group_pos__[p.index] + 1;
+        r -= x->old_master >= 0 && (uint32_t)x->old_master < p.index;
+        r -= x->promoted >= 0 && (uint32_t)x->promoted < p.index;
+        w = snprintf(out, len, "R%u", r);
+    }
+    return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
+int32_t rep_norm_sentinel_in_role(const struct rep_norm *n, uint32_t round, const char *role) {
+    for (uint32_t i = 0; i < n->run->scn->sentinels_len; i++) {
+        char mine[REP_ROLE_MAX];
+        if (rep_norm_round_role(n, round, (struct scn_proc){SCN_PROC_SENTINEL, i}, mine,
+                                sizeof(mine)) == 0 &&
+            strcmp(mine, role) == 0) {
+            return (int32_t)i;
         }
     }
-    uint32_t r = 0;
+    return -1;
+}
+
+int rep_norm_round_label(uint32_t rounds, uint32_t round, const char *role, char *out,
+                         size_t len) {
+    int w = rounds > 1 ? snprintf(out, len, "%u:%s", round + 1, role)
+                       : snprintf(out, len, "%s", role);
+    return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
+/* Per node, how many nodes of its group come before it. */
+static int rank_nodes(struct rep_norm *n) {
+    const struct scn *s = n->run->scn;
+    uint32_t *seen = calloc(s->groups_len + 1, sizeof(*seen));
+    n->group_pos__ = calloc(s->nodes_len + 1, sizeof(*n->group_pos__));
+    if (seen == NULL || n->group_pos__ == NULL) {
+        free(seen);
+        return -1;
+    }
     for (uint32_t i = 0; i < s->nodes_len; i++) {
-        if (n->group < 0 || s->nodes[i].group != (uint32_t)n->group) {
-            snprintf(n->node_roles[i], REP_ROLE_MAX, "%s", s->nodes[i].name);
-        } else if ((int32_t)i == n->old_master) {
-            snprintf(n->node_roles[i], REP_ROLE_MAX, "M");
-        } else if ((int32_t)i == n->promoted) {
-            snprintf(n->node_roles[i], REP_ROLE_MAX, "P");
-        } else {
-            snprintf(n->node_roles[i], REP_ROLE_MAX, "R%u", ++r);
-        }
+        uint32_t g = s->nodes[i].group < s->groups_len ? s->nodes[i].group : s->groups_len;
+        n->group_pos__[i] = seen[g]++;
+    }
+    free(seen);
+    return 0;
+}
+
+/* The summary tables: every process's role in the last failover. */
+static void assign_roles(struct rep_norm *n) {
+    const struct scn *s = n->run->scn;
+    for (uint32_t i = 0; i < s->sentinels_len; i++) {
+        rep_norm_round_role(n, n->last, (struct scn_proc){SCN_PROC_SENTINEL, i},
+                            n->sentinel_roles[i], REP_ROLE_MAX);
+    }
+    for (uint32_t i = 0; i < s->nodes_len; i++) {
+        rep_norm_round_role(n, n->last, (struct scn_proc){SCN_PROC_NODE, i}, n->node_roles[i],
+                            REP_ROLE_MAX);
     }
 }
 
@@ -361,37 +603,44 @@ static int cmp_by_name(const void *x, const void *y) {
     return strcmp(((const struct rep_norm_name *)x)->name, ((const struct rep_norm_name *)y)->name);
 }
 
-/* Builds the sorted name -> role index (names are unique in a scenario). */
+/* Builds the sorted name -> process index (names are unique in a scenario). */
 static int index_names(struct rep_norm *n) {
     const struct scn *s = n->run->scn;
     uint32_t total = s->nodes_len + s->sentinels_len;
     n->by_name__ = calloc(total + 1, sizeof(*n->by_name__));
     if (n->by_name__ == NULL) { return -1; }
     for (uint32_t i = 0; i < s->nodes_len; i++) {
-        n->by_name__[i] = (struct rep_norm_name){s->nodes[i].name, n->node_roles[i]};
+        n->by_name__[i] = (struct rep_norm_name){s->nodes[i].name, {SCN_PROC_NODE, i}};
     }
     for (uint32_t i = 0; i < s->sentinels_len; i++) {
         n->by_name__[s->nodes_len + i] =
-            (struct rep_norm_name){s->sentinels[i].name, n->sentinel_roles[i]};
+            (struct rep_norm_name){s->sentinels[i].name, {SCN_PROC_SENTINEL, i}};
     }
     qsort(n->by_name__, total, sizeof(*n->by_name__), cmp_by_name);
     return 0;
 }
 
-const char *rep_norm_role_of(const struct rep_norm *n, const char *proc) {
+/* A node or sentinel by name; -1 for anyone else. */
+static int find_name(const struct rep_norm *n, const char *name, struct scn_proc *p) {
     const struct scn *s = n->run->scn;
-    if (n->by_name__ != NULL) {
-        struct rep_norm_name key = {proc, NULL};
-        const struct rep_norm_name *hit =
-            bsearch(&key, n->by_name__, s->nodes_len + s->sentinels_len, sizeof(key), cmp_by_name);
-        return hit != NULL ? hit->role : NULL;
-    }
+    if (n->by_name__ == NULL) { return rep__find_proc(s, name, p); }
+    struct rep_norm_name key = {name, {SCN_PROC_NODE, 0}};
+    const struct rep_norm_name *hit =
+        bsearch(&key, n->by_name__, s->nodes_len + s->sentinels_len, sizeof(key), cmp_by_name);
+    if (hit == NULL) { return -1; }
+    *p = hit->proc;
+    return 0;
+}
+
+const char *rep_norm_role_of(const struct rep_norm *n, const char *proc) {
     struct scn_proc p;
-    if (rep__find_proc(s, proc, &p) < 0) { return NULL; }
+    if (find_name(n, proc, &p) < 0) { return NULL; }
     return p.kind == SCN_PROC_NODE ? n->node_roles[p.index] : n->sentinel_roles[p.index];
 }
 
-static int roled(const struct rep_norm *n, const char *named, char *buf, size_t cap) {
+/* A text's names as roles of round `round` (bare: the text lives in its round). */
+static int roled(const struct rep_norm *n, uint32_t round, const char *named, char *buf,
+                 size_t cap) {
     struct out o = {buf, cap, 0, 0};
     buf[0] = '\0';
     char copy[REP_NORM_TEXT_MAX];
@@ -400,9 +649,12 @@ static int roled(const struct rep_norm *n, const char *named, char *buf, size_t 
     size_t cnt = rep__split(copy, w, WORDS_MAX);
     const struct scn *s = n->run->scn;
     for (size_t i = 0; i < cnt; i++) {
-        const char *role = rep_norm_role_of(n, w[i]);
         if (s->groups_len == 1 && strcmp(w[i], s->groups[0].name) == 0) { continue; }
-        emit(&o, role != NULL ? role : w[i]);
+        struct scn_proc p;
+        char role[REP_ROLE_MAX];
+        bool known = find_name(n, w[i], &p) == 0 &&
+                     rep_norm_round_role(n, round, p, role, sizeof(role)) == 0;
+        emit(&o, known ? role : w[i]);
     }
     return o.rc;
 }
@@ -459,9 +711,24 @@ bool rep_norm_line_matches(const char *pattern, const char *line) {
 
 /* ---------------------------------------------------------------- the whole run */
 
+/* The emitter's role in the record's round, with the round when there are several. */
+static void emitter_role(const struct rep_norm *n, struct rep_norm_event *ne) {
+    struct scn_proc p;
+    char role[REP_ROLE_MAX];
+    if (find_name(n, ne->proc, &p) < 0 ||
+        rep_norm_round_role(n, ne->round, p, role, sizeof(role)) < 0) {
+        ne->role[0] = '\0';
+        return;
+    }
+    if (rep_norm_round_label(n->rounds_len, ne->round, role, ne->role, sizeof(ne->role)) < 0) {
+        ne->role[0] = '\0';
+    }
+}
+
 static int normalize_event(const struct rep_norm *n,
                            const struct lookup *lk,
                            size_t i,
+                           uint32_t round,
                            struct rep_norm_event *ne) {
     const struct rep_run *run = n->run;
     const struct rep_event *ev = &run->log.events[i];
@@ -470,17 +737,63 @@ static int normalize_event(const struct rep_norm *n,
     ne->dt_ms = (int64_t)ev->t_ms - (int64_t)run->fault_t_ms;
     ne->kind = ev->kind;
     ne->level = ev->level;
+    ne->round = round;
     memcpy(ne->proc, ev->proc, sizeof(ne->proc));
     memcpy(ne->type, ev->type, sizeof(ne->type));
-    const char *role = rep_norm_role_of(n, ev->proc);
-    snprintf(ne->role, sizeof(ne->role), "%s", role != NULL ? role : "");
+    emitter_role(n, ne);
     if (named(lk, ev->text, ne->named, sizeof(ne->named)) < 0) { return -1; }
-    if (roled(n, ne->named, ne->roled, sizeof(ne->roled)) < 0) { return -1; }
+    if (roled(n, round, ne->named, ne->roled, sizeof(ne->roled)) < 0) { return -1; }
     if (ev->kind == REP_KIND_EVENT &&
         skeleton(ev->type, ne->roled, ne->skel, sizeof(ne->skel)) < 0) {
         return -1;
     }
     return 0;
+}
+
+/* The first fault record, or the first record at fault_t_ms; len if none. */
+static uint32_t find_fault(const struct rep_run *run) {
+    uint32_t at = (uint32_t)run->log.len;
+    for (size_t i = run->log.len; i-- > 0;) {
+        if (run->log.events[i].t_ms >= run->fault_t_ms) { at = (uint32_t)i; }
+    }
+    for (size_t i = at; i < run->log.len; i++) {
+        /* Records of the fault's own millisecond logged before it still belong before it. */
+        if (run->log.events[i].kind == REP_KIND_FAULT) { return (uint32_t)i; }
+        if (run->log.events[i].t_ms > run->fault_t_ms) { break; }
+    }
+    return at;
+}
+
+/* Rounds, their summary and role tables, and each record's round (into *rounds_of). */
+static int find_rounds(struct rep_norm *n, uint32_t **rounds_of) {
+    const struct rep_run *run = n->run;
+    struct rounds r;
+    *rounds_of = calloc(run->log.len + 1, sizeof(**rounds_of));
+    if (*rounds_of == NULL || discover_rounds(run, &r) < 0) { return -1; }
+    n->rounds = r.v;
+    n->rounds_len = r.len;
+    summarize(n);
+    if (rank_nodes(n) < 0 || index_names(n) < 0) { return -1; }
+    assign_roles(n);
+    return assign_rounds(n, &r, *rounds_of);
+}
+
+static int normalize_all(struct rep_norm *n, const uint32_t *rounds_of) {
+    const struct rep_run *run = n->run;
+    struct lookup lk = {run, calloc(run->names_len + 1, sizeof(*lk.by_addr)), run->names_len};
+    if (lk.by_addr == NULL) { return -1; }
+    for (uint32_t i = 0; i < run->names_len; i++) {
+        lk.by_addr[i] = &run->names[i];
+    }
+    qsort(lk.by_addr, lk.len, sizeof(*lk.by_addr), cmp_names);
+    int rc = 0;
+    for (size_t i = 0; i < run->log.len && rc == 0; i++) {
+        /* Only roles longer than the names they replace can overflow. */
+        rc = normalize_event(n, &lk, i, rounds_of[i], &n->events[n->len]);
+        n->len += rc == 0;
+    }
+    free(lk.by_addr);
+    return rc;
 }
 
 int rep_normalize(const struct rep_run *run, struct rep_norm *out) {
@@ -492,49 +805,16 @@ int rep_normalize(const struct rep_run *run, struct rep_norm *out) {
     out->events = calloc(run->log.len > 0 ? run->log.len : 1, sizeof(*out->events));
     out->sentinel_roles = calloc(s->sentinels_len + 1, sizeof(*out->sentinel_roles));
     out->node_roles = calloc(s->nodes_len + 1, sizeof(*out->node_roles));
-    if (out->events == NULL || out->sentinel_roles == NULL || out->node_roles == NULL ||
-        find_failover(run, out) < 0) {
-        rep_norm_free(out);
-        return -1;
+    uint32_t *rounds_of = NULL;
+    int rc = -1;
+    if (out->events != NULL && out->sentinel_roles != NULL && out->node_roles != NULL &&
+        find_rounds(out, &rounds_of) == 0) {
+        out->fault_index = find_fault(run);
+        rc = normalize_all(out, rounds_of);
     }
-    assign_roles(run, out);
-    out->fault_index = (uint32_t)run->log.len;
-    for (size_t i = run->log.len; i-- > 0;) {
-        const struct rep_event *ev = &run->log.events[i];
-        if (ev->t_ms >= run->fault_t_ms) { out->fault_index = (uint32_t)i; }
-    }
-    for (size_t i = out->fault_index; i < run->log.len; i++) {
-        /* Records of the fault's own millisecond logged before it still belong before it. */
-        if (run->log.events[i].kind == REP_KIND_FAULT) {
-            out->fault_index = (uint32_t)i;
-            break;
-        }
-        if (run->log.events[i].t_ms > run->fault_t_ms) { break; }
-    }
-    if (index_names(out) < 0) {
-        rep_norm_free(out);
-        return -1;
-    }
-    struct lookup lk = {run, calloc(run->names_len + 1, sizeof(*lk.by_addr)), run->names_len};
-    if (lk.by_addr == NULL) {
-        rep_norm_free(out);
-        return -1;
-    }
-    for (uint32_t i = 0; i < run->names_len; i++) {
-        lk.by_addr[i] = &run->names[i];
-    }
-    qsort(lk.by_addr, lk.len, sizeof(*lk.by_addr), cmp_names);
-    for (size_t i = 0; i < run->log.len; i++) {
-        if (normalize_event(out, &lk, i, &out->events[out->len]) < 0) {
-            /* Only roles longer than the names they replace can overflow. */
-            free(lk.by_addr);
-            rep_norm_free(out);
-            return -1;
-        }
-        out->len++;
-    }
-    free(lk.by_addr);
-    return 0;
+    free(rounds_of);
+    if (rc < 0) { rep_norm_free(out); }
+    return rc;
 }
 
 bool rep_norm_after_fault(const struct rep_norm *n, const struct rep_norm_event *e) {
@@ -546,6 +826,8 @@ bool rep_norm_after_fault(const struct rep_norm *n, const struct rep_norm_event 
 
 void rep_norm_free(struct rep_norm *n) {
     free(n->events);
+    free(n->rounds);
+    free(n->group_pos__);
     free(n->sentinel_roles);
     free(n->node_roles);
     free(n->by_name__);
