@@ -1,8 +1,10 @@
 /* diff.h: a Sentinel-aware diff of two runs of the same scenario (e.g. sim
  * versus real).
  *
- * Method: both runs are normalized (normalize.h) and compared per role: L
- * with L, F1 with F1 ..., M, P, R1 ... Within a role, events belong either
+ * Method: both runs are normalized (normalize.h) and compared per failover
+ * round and role: round 1's L with round 1's L, F1 with F1 ..., then round
+ * 2's, each over the events of that round (so rounds led by different
+ * sentinels compare like for like). Within a role, events belong either
  * to an ordered chain, whose order the spec guarantees (the leader's
  * +odown < +new-epoch < +try-failover < ... < +failover-end <
  * +switch-master; a follower's +sdown < +odown, +new-epoch <

@@ -48,7 +48,9 @@ void rep_golden_free(struct rep_golden *g) {
 }
 
 /* The skeleton lines of one sentinel in one round, pointing into n. Returns the count. */
-static size_t sequence(const struct rep_norm *n, uint32_t round, uint32_t sentinel,
+static size_t sequence(const struct rep_norm *n,
+                       uint32_t round,
+                       uint32_t sentinel,
                        const char **out) {
     const char *proc = n->run->scn->sentinels[sentinel].name;
     size_t len = 0;
@@ -297,8 +299,7 @@ int rep_golden_check(const struct rep_run *run, const char *golden_path, FILE *d
             rep_norm_round_label(n.rounds_len, ROUND_OF(r), role, label, sizeof(label));
             snprintf(who, sizeof(who), "%s as %s (seed %llu)", run->scn->sentinels[i].name, label,
                      (unsigned long long)run->seed);
-            rc = check_seq(gr, seq, sequence(&n, ROUND_OF(r), i, seq), golden_path, who,
-                           diff_out);
+            rc = check_seq(gr, seq, sequence(&n, ROUND_OF(r), i, seq), golden_path, who, diff_out);
         }
         if (!any && gr->len > 0) {
             const char *who = ROUND_OF(r) >= n.rounds_len ? "no such round"

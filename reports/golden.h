@@ -34,8 +34,8 @@
 #include "reports/normalize.h"
 #include "reports/run.h"
 
-#define REP_GOLDEN_LINES_MAX 1024 /* per role; a longer skeleton is an error */
-#define REP_GOLDEN_ROUNDS_MAX 8                             /* failover rounds kept */
+#define REP_GOLDEN_LINES_MAX  1024 /* per role; a longer skeleton is an error */
+#define REP_GOLDEN_ROUNDS_MAX 8    /* failover rounds kept */
 #define REP_GOLDEN_ROLES      (2 * REP_GOLDEN_ROUNDS_MAX) /* L, F per round */
 
 /* Section i is role L (i even) or F (i odd) of round i / 2 + 1. */

@@ -1,11 +1,13 @@
 /* normalize.c: names, roles and offsets for a run's events (see normalize.h).
  *
- * Method: a first pass over the log finds the last failover (the
- * +switch-master of the highest epoch, the +elected-leader of that epoch)
- * and from it every process's role; a second pass rewrites each record's
- * text word by word through the names map and then the role table. Words
- * are only ever replaced whole, so a text that holds no known address
- * passes through unchanged.
+ * Method: a first pass over the log finds the failover rounds (each
+ * +elected-leader and +switch-master, by group and epoch) and sorts them by
+ * epoch; a second pass puts every record in a round, following each
+ * sentinel through its epochs, switches and detections; a third rewrites
+ * each record's text word by word through the names map and then its
+ * round's roles, which are computed from the round (leader, old master,
+ * promoted) rather than stored per round. Words are only ever replaced
+ * whole, so a text that holds no known address passes through unchanged.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -235,7 +237,8 @@ static uint32_t round_at(const struct rounds *r, int32_t group, uint64_t epoch) 
  * no later than that epoch (a follower's epoch may have moved on with an
  * election of its own), the latest that promoted its new master, else the
  * latest not yet switched from its old master. */
-static uint32_t round_of_switch(const struct rounds *r, const struct switch_seen *sw,
+static uint32_t round_of_switch(const struct rounds *r,
+                                const struct switch_seen *sw,
                                 uint64_t epoch) {
     uint32_t by_new = NO_ROUND, by_old = NO_ROUND;
     for (uint32_t k = 0; k < r->len; k++) {
@@ -272,7 +275,8 @@ static void discover_event(const struct rep_run *run,
         int32_t master = subject_node(run, ev->text, &group);
         if (group < 0) { group = run->scn->groups_len > 0 ? 0 : -1; }
         uint32_t k = round_at(r, group, epoch[sentinel]);
-        struct rep_norm_round *x = k != NO_ROUND ? &r->v[k] : add_round(run->scn, r, group, epoch[sentinel]);
+        struct rep_norm_round *x =
+            k != NO_ROUND ? &r->v[k] : add_round(run->scn, r, group, epoch[sentinel]);
         if (x == NULL) { return; }
         x->leader = (int32_t)sentinel;
         if (!x->switched && master >= 0) { x->old_master = master; }
@@ -378,12 +382,12 @@ static void summarize(struct rep_norm *n) {
 struct walk {
     const struct rep_run *run;
     const struct rounds *r;
-    uint32_t groups;     /* >= 1 */
-    uint32_t *cur;       /* [sentinel * groups + group]: round index, NO_ROUND before any */
-    bool *switched;      /* [sentinel * groups + group] */
-    uint32_t *prev;      /* [sentinel]: round of its last record */
-    uint64_t *epoch;     /* [sentinel] */
-    uint32_t newest;     /* the latest round any sentinel reached */
+    uint32_t groups; /* >= 1 */
+    uint32_t *cur;   /* [sentinel * groups + group]: round index, NO_ROUND before any */
+    bool *switched;  /* [sentinel * groups + group] */
+    uint32_t *prev;  /* [sentinel]: round of its last record */
+    uint64_t *epoch; /* [sentinel] */
+    uint32_t newest; /* the latest round any sentinel reached */
 };
 
 /* The first round (of `group`, or of any when -1) with epoch >= `epoch`, else NO_ROUND. */
@@ -417,9 +421,9 @@ static void enter(struct walk *w, uint32_t s, uint32_t k) {
 
 static bool is_leader_step(const char *type) {
     static const char *const steps[] = {
-        "+try-failover",       "+elected-leader",      "+selected-slave",
-        "+promoted-slave",     "+failover-end",        "+failover-end-for-timeout",
-        "+slave-reconf-sent",  "+slave-reconf-inprog", "+slave-reconf-done",
+        "+try-failover",      "+elected-leader",      "+selected-slave",
+        "+promoted-slave",    "+failover-end",        "+failover-end-for-timeout",
+        "+slave-reconf-sent", "+slave-reconf-inprog", "+slave-reconf-done",
     };
     for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         if (strcmp(type, steps[i]) == 0) { return true; }
@@ -464,8 +468,8 @@ static uint32_t group_event_round(struct walk *w, size_t i, uint32_t s, int32_t 
         k = round_from_epoch(w->r, g, w->epoch[s]);
     } else if (w->switched[at] && strncmp(ev->text, "master ", 7) == 0) {
         uint32_t next = next_of_group(w->r, w->cur[at]);
-        bool opens = next != NO_ROUND &&
-                     subject_node(w->run, ev->text, NULL) == w->r->v[next].old_master;
+        bool opens =
+            next != NO_ROUND && subject_node(w->run, ev->text, NULL) == w->r->v[next].old_master;
         k = opens ? next : NO_ROUND;
     }
     if (k != NO_ROUND) { enter(w, s, k); }
@@ -560,10 +564,9 @@ int32_t rep_norm_sentinel_in_role(const struct rep_norm *n, uint32_t round, cons
     return -1;
 }
 
-int rep_norm_round_label(uint32_t rounds, uint32_t round, const char *role, char *out,
-                         size_t len) {
-    int w = rounds > 1 ? snprintf(out, len, "%u:%s", round + 1, role)
-                       : snprintf(out, len, "%s", role);
+int rep_norm_round_label(uint32_t rounds, uint32_t round, const char *role, char *out, size_t len) {
+    int w =
+        rounds > 1 ? snprintf(out, len, "%u:%s", round + 1, role) : snprintf(out, len, "%s", role);
     return w < 0 || (size_t)w >= len ? -1 : 0;
 }
 
@@ -639,8 +642,8 @@ const char *rep_norm_role_of(const struct rep_norm *n, const char *proc) {
 }
 
 /* A text's names as roles of round `round` (bare: the text lives in its round). */
-static int roled(const struct rep_norm *n, uint32_t round, const char *named, char *buf,
-                 size_t cap) {
+static int roled(
+    const struct rep_norm *n, uint32_t round, const char *named, char *buf, size_t cap) {
     struct out o = {buf, cap, 0, 0};
     buf[0] = '\0';
     char copy[REP_NORM_TEXT_MAX];

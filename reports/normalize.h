@@ -19,9 +19,8 @@
  *    Texts use the bare roles of their own round. The emitter's role
  *    (rep_norm_event.role) is bare when the run has one round and carries
  *    the round ("1:L", "2:F1", "2:P") when it has more, so a process that
- *    led round 1 and followed in round 2 reads "1:L" then "2:F1";
- *    rep_norm_assign_rounds() in normalize.c says which record goes to
- *    which round;
+ *    led round 1 and followed in round 2 reads "1:L" then "2:F1" (which
+ *    record goes to which round: reports/README.md, "Normalization");
  *  - skel: the seed-invariant skeleton form: type, then the roled text up to
  *    "@", without numbers and "#..." words, with R1/F2 reduced to R/F:
  *    "+vote-for-leader L", "+slave slave R".
@@ -84,10 +83,11 @@ struct rep_norm {
     uint32_t failovers;            /* rounds with a +switch-master */
     uint32_t fault_index;          /* the first fault record (or the first record at
                                       fault_t_ms); len if none */
-    char (*sentinel_roles)[REP_ROLE_MAX]; /* [scn->sentinels_len], bare roles of the last failover */
-    char (*node_roles)[REP_ROLE_MAX];     /* [scn->nodes_len], likewise */
-    uint32_t *group_pos__;                /* private: per node, its rank within its group */
-    struct rep_norm_name *by_name__;      /* private: process names, sorted, for lookups */
+    char (
+        *sentinel_roles)[REP_ROLE_MAX]; /* [scn->sentinels_len], bare roles of the last failover */
+    char (*node_roles)[REP_ROLE_MAX];   /* [scn->nodes_len], likewise */
+    uint32_t *group_pos__;              /* private: per node, its rank within its group */
+    struct rep_norm_name *by_name__;    /* private: process names, sorted, for lookups */
 };
 
 /* Private to normalize.c: a process name and the process. */

@@ -192,9 +192,67 @@ static void test_rep_diff_optional_events_not_counted(void **state) {
     rep_fx_free(&b);
 }
 
+/* Two failover rounds: round 1 as `first`, round 2 the second default plan. */
+static void two_rounds(struct rep_fx *fx, const struct rep_fx_plan *first) {
+    struct rep_fx_plan second = rep_fx_plan_second();
+    rep_fx_init(fx);
+    rep_fx_failover(fx, first);
+    rep_fx_failover(fx, &second);
+}
+
+static void test_rep_diff_two_rounds_other_first_leader_agree(void **state) {
+    /* Goal: two runs with the same behaviour whose round 1 was led by
+     * different sentinels agree: roles are per round, so s2 leading round
+     * 1 and following round 2 compares with s1 doing so, and with s3
+     * leading both. Method: round 2 led by s3 in all three runs; round 1
+     * led by s2, s1 and s3. */
+    (void)state;
+    struct rep_fx a, b, c;
+    struct rep_fx_plan pa = rep_fx_plan_default(), pb = rep_fx_plan_default(), pc = pa;
+    pb.leader = 0;
+    pc.leader = 2;
+    two_rounds(&a, &pa);
+    two_rounds(&b, &pb);
+    two_rounds(&c, &pc);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 0);
+    assert_int_equal(diff(&a, &c, &res), 0);
+    assert_int_equal(diff(&b, &c, &res), 0);
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+    rep_fx_free(&c);
+}
+
+static void test_rep_diff_two_rounds_missing_event_names_round_and_role(void **state) {
+    /* Goal: an event missing in round 2 is reported against round 2's role
+     * of the sentinel that lacks it, even when round 1 was led by another
+     * sentinel on each side. Method: a's round 1 led by s2, b's by s1; b's
+     * round-2 leader (s3) loses +slave-reconf-done, and b's s1 (round 2's
+     * F1) its round-2 +config-update-from. */
+    (void)state;
+    struct rep_fx a, b;
+    struct rep_fx_plan pa = rep_fx_plan_default(), pb = rep_fx_plan_default();
+    pb.leader = 0;
+    two_rounds(&a, &pa);
+    two_rounds(&b, &pb);
+    uint64_t round2 = rep_fx_plan_second().fault_t_ms;
+    assert_int_equal(rep_fx_drop_from(&b, "s3", "+slave-reconf-done", round2), 1);
+    assert_int_equal(rep_fx_drop_from(&b, "s1", "+config-update-from", round2), 1);
+    struct rep_diff_result res;
+    assert_int_equal(diff(&a, &b, &res), 1);
+    assert_int_equal(res.presence, 2);
+    assert_int_equal(res.order + res.timing, 0);
+    assert_true(has_item(&res, REP_DIFF_PRESENCE, "2:L", "+slave-reconf-done slave R"));
+    assert_true(has_item(&res, REP_DIFF_PRESENCE, "2:F1", "+config-update-from sentinel L"));
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rep_diff_identical_runs_are_equal),
+        cmocka_unit_test(test_rep_diff_two_rounds_other_first_leader_agree),
+        cmocka_unit_test(test_rep_diff_two_rounds_missing_event_names_round_and_role),
         cmocka_unit_test(test_rep_diff_follower_vote_before_sdown_passes),
         cmocka_unit_test(test_rep_diff_switch_before_failover_end_is_order),
         cmocka_unit_test(test_rep_diff_missing_reconf_done_is_presence),

@@ -106,6 +106,61 @@ static void test_rep_golden_drift_prints_unified_diff(void **state) {
     rep_fx_free(&c);
 }
 
+static void test_rep_golden_two_rounds_per_round_sections(void **state) {
+    /* Goal: with two failover rounds the golden keeps each round's leader
+     * and follower lines in sections of their own, so runs whose round 1
+     * was led by different sentinels keep the whole chain of both rounds,
+     * and the sections read back. Method: round 1 led by s2 in run a and by
+     * s1 in run b, round 2 by s3 in both; write, check both, read back. */
+    (void)state;
+    struct rep_fx a, b;
+    rep_fx_init(&a);
+    rep_fx_init(&b);
+    struct rep_fx_plan pa = rep_fx_plan_default(), pb = rep_fx_plan_default();
+    struct rep_fx_plan second = rep_fx_plan_second();
+    pb.leader = 0;
+    rep_fx_failover(&a, &pa);
+    rep_fx_failover(&a, &second);
+    rep_fx_failover(&b, &pb);
+    rep_fx_failover(&b, &second);
+    struct rep_golden g;
+    assert_int_equal(rep_golden_init(&g), 0);
+    assert_int_equal(rep_golden_add(&g, &a.run), 0);
+    assert_int_equal(rep_golden_add(&g, &b.run), 0);
+    assert_int_equal(g.rounds, 2);
+    for (int r = 0; r < 4; r += 2) {
+        assert_true(golden_has(&g, r, "+elected-leader master M"));
+        assert_true(golden_has(&g, r, "+slave-reconf-done slave R"));
+        assert_true(golden_has(&g, r + 1, "+config-update-from sentinel L"));
+    }
+    char path[64];
+    temp_path(path, sizeof(path));
+    assert_int_equal(rep_golden_write(&g, &a.run, path), 0);
+    assert_int_equal(rep_golden_check(&a.run, path, stdout), 0);
+    assert_int_equal(rep_golden_check(&b.run, path, stdout), 0);
+    struct rep_golden back;
+    char err[256];
+    assert_int_equal(rep_golden_init(&back), 0);
+    assert_int_equal(rep_golden_read(path, &back, err, sizeof(err)), 0);
+    assert_int_equal(back.rounds, 2);
+    assert_int_equal(back.roles[2].len, g.roles[2].len);
+    assert_int_equal(back.roles[3].len, g.roles[3].len);
+    /* A run that lost round 2's reconfiguration drifts in [2:L] only. */
+    assert_int_equal(rep_fx_drop_from(&b, "s3", "+slave-reconf-done", second.fault_t_ms), 1);
+    char buf[4096] = "";
+    FILE *f = fmemopen(buf, sizeof(buf), "w");
+    assert_int_equal(rep_golden_check(&b.run, path, f), 1);
+    fclose(f);
+    printf("%s", buf);
+    assert_non_null(strstr(buf, "[2:L]\n+++ run: s3 as 2:L (seed 1)\n"));
+    assert_null(strstr(buf, "[1:L]"));
+    rep_golden_free(&back);
+    rep_golden_free(&g);
+    unlink(path);
+    rep_fx_free(&a);
+    rep_fx_free(&b);
+}
+
 static void test_rep_golden_bad_file_and_paths(void **state) {
     /* Goal: malformed golden files are refused with a position, and golden
      * paths sit beside their scenario. Method: a line before any section. */
@@ -138,6 +193,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rep_golden_keeps_what_seeds_share),
         cmocka_unit_test(test_rep_golden_drift_prints_unified_diff),
+        cmocka_unit_test(test_rep_golden_two_rounds_per_round_sections),
         cmocka_unit_test(test_rep_golden_bad_file_and_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

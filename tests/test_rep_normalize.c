@@ -110,6 +110,48 @@ static void test_rep_normalize_roles_of_last_failover(void **state) {
     rep_fx_free(&fx);
 }
 
+static void test_rep_normalize_roles_per_round(void **state) {
+    /* Goal: each failover round has its own roles, texts read in their
+     * round's roles and the emitter's role carries the round; the summary
+     * is the last failover. Method: round 1 led by s2 promoting r1, round 2
+     * led by s3 promoting r2 (r1 dies); check both rounds' records. */
+    (void)state;
+    struct rep_fx fx;
+    rep_fx_init(&fx);
+    struct rep_fx_plan p1 = rep_fx_plan_default(), p2 = rep_fx_plan_second();
+    rep_fx_failover(&fx, &p1);
+    rep_fx_failover(&fx, &p2);
+    struct rep_norm n;
+    assert_int_equal(rep_normalize(&fx.run, &n), 0);
+    assert_int_equal(n.rounds_len, 2);
+    assert_int_equal(n.failovers, 2);
+    assert_int_equal(n.rounds[0].leader, 1);
+    assert_int_equal(n.rounds[0].promoted, 1);
+    assert_int_equal(n.rounds[1].leader, 2);
+    assert_int_equal(n.rounds[1].old_master, 1);
+    assert_int_equal(n.last, 1);
+    assert_int_equal(n.leader, 2);
+    assert_string_equal(rep_norm_role_of(&n, "s2"), "F2");
+    assert_int_equal(rep_norm_sentinel_in_role(&n, 0, "L"), 1);
+    assert_int_equal(rep_norm_sentinel_in_role(&n, 1, "F2"), 1);
+    for (uint32_t i = 0; i < n.len; i++) {
+        const struct rep_norm_event *e = &n.events[i];
+        bool second = n.run->log.events[e->index].t_ms >= p2.fault_t_ms;
+        if (strcmp(e->proc, "s2") != 0 || e->kind != REP_KIND_EVENT) { continue; }
+        assert_int_equal(e->round, second ? 1 : 0);
+        assert_string_equal(e->role, second ? "2:F2" : "1:L");
+        if (strcmp(e->type, "+switch-master") == 0) {
+            assert_string_equal(e->named, second ? "mymaster r1 r2" : "mymaster m r1");
+            assert_string_equal(e->roled, "M P");
+        }
+        if (strcmp(e->type, "+vote-for-leader") == 0) {
+            assert_string_equal(e->roled, second ? "L 2" : "L 1");
+        }
+    }
+    rep_norm_free(&n);
+    rep_fx_free(&fx);
+}
+
 static void test_rep_normalize_without_failover(void **state) {
     /* Goal: a run with no election has no leader, every sentinel is a
      * follower and the initial master is M. Method: a log with only SDOWN
@@ -122,6 +164,8 @@ static void test_rep_normalize_without_failover(void **state) {
     assert_int_equal(rep_normalize(&fx.run, &n), 0);
     assert_int_equal(n.leader, -1);
     assert_int_equal(n.failovers, 0);
+    assert_int_equal(n.rounds_len, 1);
+    assert_string_equal(n.events[0].role, "F1");
     assert_string_equal(rep_norm_role_of(&n, "s1"), "F1");
     assert_string_equal(rep_norm_role_of(&n, "s3"), "F3");
     assert_string_equal(rep_norm_role_of(&n, "m"), "M");
@@ -227,6 +271,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rep_normalize_named_replaces_addresses),
         cmocka_unit_test(test_rep_normalize_roles_of_last_failover),
+        cmocka_unit_test(test_rep_normalize_roles_per_round),
         cmocka_unit_test(test_rep_normalize_without_failover),
         cmocka_unit_test(test_rep_normalize_pattern_matching),
         cmocka_unit_test(test_rep_normalize_two_groups_keep_names),

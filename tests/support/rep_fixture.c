@@ -63,7 +63,12 @@ void rep_fx_free(struct rep_fx *fx) {
 }
 
 struct rep_fx_plan rep_fx_plan_default(void) {
-    struct rep_fx_plan p = {1, 1, 5000, {30000, 30050, 30100}, 101};
+    struct rep_fx_plan p = {1, 1, 5000, {30000, 30050, 30100}, 101, 0, 1};
+    return p;
+}
+
+struct rep_fx_plan rep_fx_plan_second(void) {
+    struct rep_fx_plan p = {2, 2, 60000, {30000, 30050, 30100}, 101, 1, 2};
     return p;
 }
 
@@ -141,16 +146,35 @@ struct gen {
     struct rep_fx *fx;
     const struct rep_fx_plan *p;
     const char *leader;
-    char P[8], R[8]; /* promoted and the other replica, by name */
+    char M[8], P[8], R[8]; /* the dying master, the promoted and the other node, by name */
+    char E[24];            /* the epoch */
 };
 
+static const char *gen_word(const struct gen *g, char key) {
+    switch (key) {
+    case 'M':
+        return g->M;
+    case 'P':
+        return g->P;
+    case 'R':
+        return g->R;
+    case 'E':
+        return g->E;
+    case 'L':
+        return g->leader;
+    default:
+        return NULL;
+    }
+}
+
 static void ev(struct gen *g, uint64_t t, const char *proc, const char *type, const char *fmt) {
-    /* "%P" / "%R" in fmt name the promoted and the other replica. */
+    /* "%M" / "%P" / "%R" / "%L" / "%E" in fmt name the master, the promoted and the other
+     * node, the leader, and give the epoch. */
     char text[REP_TEXT_MAX];
     size_t o = 0;
     for (const char *c = fmt; *c != '\0' && o + 8 < sizeof(text); c++) {
-        if (c[0] == '%' && (c[1] == 'P' || c[1] == 'R' || c[1] == 'L')) {
-            const char *w = c[1] == 'P' ? g->P : c[1] == 'R' ? g->R : g->leader;
+        const char *w = c[0] == '%' ? gen_word(g, c[1]) : NULL;
+        if (w != NULL) {
             o += (size_t)snprintf(text + o, sizeof(text) - o, "%s", w);
             c++;
         } else {
@@ -163,41 +187,41 @@ static void ev(struct gen *g, uint64_t t, const char *proc, const char *type, co
 
 static void leader_side(struct gen *g, uint64_t t) {
     const char *L = g->leader;
-    ev(g, t, L, "+sdown", "master mymaster {m}");
-    ev(g, t + 100, L, "+odown", "master mymaster {m} #quorum 2/2");
-    ev(g, t + 100, L, "+new-epoch", "1");
-    ev(g, t + 100, L, "+try-failover", "master mymaster {m}");
-    ev(g, t + 100, L, "+vote-for-leader", "{id:%L} 1");
-    ev(g, t + 200, L, "+elected-leader", "master mymaster {m}");
-    ev(g, t + 200, L, "+failover-state-select-slave", "master mymaster {m}");
-    ev(g, t + 300, L, "+selected-slave", "slave {%P:} {%P} @ mymaster {m}");
-    ev(g, t + 300, L, "+failover-state-send-slaveof-noone", "slave {%P:} {%P} @ mymaster {m}");
-    ev(g, t + 400, L, "+failover-state-wait-promotion", "slave {%P:} {%P} @ mymaster {m}");
+    ev(g, t, L, "+sdown", "master mymaster {%M}");
+    ev(g, t + 100, L, "+odown", "master mymaster {%M} #quorum 2/2");
+    ev(g, t + 100, L, "+new-epoch", "%E");
+    ev(g, t + 100, L, "+try-failover", "master mymaster {%M}");
+    ev(g, t + 100, L, "+vote-for-leader", "{id:%L} %E");
+    ev(g, t + 200, L, "+elected-leader", "master mymaster {%M}");
+    ev(g, t + 200, L, "+failover-state-select-slave", "master mymaster {%M}");
+    ev(g, t + 300, L, "+selected-slave", "slave {%P:} {%P} @ mymaster {%M}");
+    ev(g, t + 300, L, "+failover-state-send-slaveof-noone", "slave {%P:} {%P} @ mymaster {%M}");
+    ev(g, t + 400, L, "+failover-state-wait-promotion", "slave {%P:} {%P} @ mymaster {%M}");
     ev(g, t + 1200, L, "-role-change",
-       "slave {%P:} {%P} @ mymaster {m} new reported role is master");
-    ev(g, t + 1200, L, "+promoted-slave", "slave {%P:} {%P} @ mymaster {m}");
-    ev(g, t + 1200, L, "+failover-state-reconf-slaves", "master mymaster {m}");
-    ev(g, t + 1300, L, "+slave-reconf-sent", "slave {%R:} {%R} @ mymaster {m}");
-    ev(g, t + 2300, L, "+slave-reconf-inprog", "slave {%R:} {%R} @ mymaster {m}");
-    ev(g, t + 2300, L, "+slave-reconf-done", "slave {%R:} {%R} @ mymaster {m}");
-    ev(g, t + 2400, L, "-odown", "master mymaster {m}");
-    ev(g, t + 2400, L, "+failover-end", "master mymaster {m}");
-    ev(g, t + 2400, L, "+switch-master", "mymaster {m} {%P}");
+       "slave {%P:} {%P} @ mymaster {%M} new reported role is master");
+    ev(g, t + 1200, L, "+promoted-slave", "slave {%P:} {%P} @ mymaster {%M}");
+    ev(g, t + 1200, L, "+failover-state-reconf-slaves", "master mymaster {%M}");
+    ev(g, t + 1300, L, "+slave-reconf-sent", "slave {%R:} {%R} @ mymaster {%M}");
+    ev(g, t + 2300, L, "+slave-reconf-inprog", "slave {%R:} {%R} @ mymaster {%M}");
+    ev(g, t + 2300, L, "+slave-reconf-done", "slave {%R:} {%R} @ mymaster {%M}");
+    ev(g, t + 2400, L, "-odown", "master mymaster {%M}");
+    ev(g, t + 2400, L, "+failover-end", "master mymaster {%M}");
+    ev(g, t + 2400, L, "+switch-master", "mymaster {%M} {%P}");
     ev(g, t + 2400, L, "+slave", "slave {%R:} {%R} @ mymaster {%P}");
-    ev(g, t + 2400, L, "+slave", "slave {m:} {m} @ mymaster {%P}");
+    ev(g, t + 2400, L, "+slave", "slave {%M:} {%M} @ mymaster {%P}");
 }
 
 static void follower_side(
     struct gen *g, const char *F, uint64_t sdown, uint64_t vote, uint64_t promo) {
-    ev(g, sdown, F, "+sdown", "master mymaster {m}");
-    ev(g, vote, F, "+new-epoch", "1");
-    ev(g, vote, F, "+vote-for-leader", "{id:%L} 1");
+    ev(g, sdown, F, "+sdown", "master mymaster {%M}");
+    ev(g, vote, F, "+new-epoch", "%E");
+    ev(g, vote, F, "+vote-for-leader", "{id:%L} %E");
     uint64_t odown = (sdown > vote ? sdown : vote) + 150;
-    ev(g, odown, F, "+odown", "master mymaster {m} #quorum 3/2");
-    ev(g, promo + 110, F, "+config-update-from", "sentinel {id:%L} {%L} @ mymaster {m}");
-    ev(g, promo + 110, F, "+switch-master", "mymaster {m} {%P}");
+    ev(g, odown, F, "+odown", "master mymaster {%M} #quorum 3/2");
+    ev(g, promo + 110, F, "+config-update-from", "sentinel {id:%L} {%L} @ mymaster {%M}");
+    ev(g, promo + 110, F, "+switch-master", "mymaster {%M} {%P}");
     ev(g, promo + 110, F, "+slave", "slave {%R:} {%R} @ mymaster {%P}");
-    ev(g, promo + 110, F, "+slave", "slave {m:} {m} @ mymaster {%P}");
+    ev(g, promo + 110, F, "+slave", "slave {%M:} {%M} @ mymaster {%P}");
 }
 
 static int cmp_time(const void *a, const void *b) {
@@ -214,12 +238,15 @@ static void resort(struct rep_fx *fx) {
 }
 
 void rep_fx_failover(struct rep_fx *fx, const struct rep_fx_plan *p) {
-    struct gen g = {fx, p, sentinel_names[p->leader], "", ""};
-    REP_ASSERT(p->promoted == 1 || p->promoted == 2);
+    struct gen g = {fx, p, sentinel_names[p->leader], "", "", "", ""};
+    REP_ASSERT(p->master < 3 && p->promoted < 3 && p->promoted != p->master);
+    uint32_t other = 3 - p->master - p->promoted;
+    snprintf(g.M, sizeof(g.M), "%s", node_names[p->master]);
     snprintf(g.P, sizeof(g.P), "%s", node_names[p->promoted]);
-    snprintf(g.R, sizeof(g.R), "%s", node_names[3 - p->promoted]);
+    snprintf(g.R, sizeof(g.R), "%s", node_names[other]);
+    snprintf(g.E, sizeof(g.E), "%llu", (unsigned long long)p->epoch);
     REP_ASSERT(rep_log_append(&fx->run.log, p->fault_t_ms, REP_KIND_FAULT, REP_LEVEL_WARNING,
-                              "harness", "kill", "m") == 0);
+                              "harness", "kill", g.M) == 0);
     uint64_t t_leader = p->fault_t_ms + p->sdown_ms[p->leader];
     leader_side(&g, t_leader);
     for (uint32_t i = 0; i < 3; i++) {
@@ -227,20 +254,20 @@ void rep_fx_failover(struct rep_fx *fx, const struct rep_fx_plan *p) {
         follower_side(&g, sentinel_names[i], p->fault_t_ms + p->sdown_ms[i], t_leader + p->vote_ms,
                       t_leader + 1200);
         char line[128];
-        snprintf(line, sizeof(line), "{id:%s} voted for {id:%s} 1", sentinel_names[i], g.leader);
+        snprintf(line, sizeof(line), "{id:%s} voted for {id:%s} %s", sentinel_names[i], g.leader,
+                 g.E);
         rep_fx_log(fx, t_leader + p->vote_ms + 1, g.leader, line);
     }
     resort(fx);
-    fx->run.fault_t_ms = p->fault_t_ms;
+    if (fx->run.fault_t_ms == 0) { fx->run.fault_t_ms = p->fault_t_ms; }
     fx->run.end_t_ms = t_leader + 10000;
-    fx->run.nodes[0] = (struct rep_node_state){false, true, -1, false, 0};
+    fx->run.nodes[p->master] = (struct rep_node_state){false, true, -1, false, 0};
     fx->run.nodes[p->promoted] = (struct rep_node_state){true, true, -1, false, 1000};
-    fx->run.nodes[3 - p->promoted] =
-        (struct rep_node_state){true, false, (int32_t)p->promoted, true, 1000};
+    fx->run.nodes[other] = (struct rep_node_state){true, false, (int32_t)p->promoted, true, 1000};
     for (uint32_t i = 0; i < 3; i++) {
         fx->run.sentinels[i].up = true;
         fx->run.sentinels[i].master_of_group[0] = (int32_t)p->promoted;
-        fx->run.sentinels[i].current_epoch = 1;
+        fx->run.sentinels[i].current_epoch = p->epoch;
     }
 }
 
@@ -251,11 +278,15 @@ static bool hit(const struct rep_event *e, const char *proc, const char *type) {
 }
 
 int rep_fx_drop(struct rep_fx *fx, const char *proc, const char *type) {
+    return rep_fx_drop_from(fx, proc, type, 0);
+}
+
+int rep_fx_drop_from(struct rep_fx *fx, const char *proc, const char *type, uint64_t from_ms) {
     struct rep_log *log = &fx->run.log;
     size_t o = 0;
     int n = 0;
     for (size_t i = 0; i < log->len; i++) {
-        if (hit(&log->events[i], proc, type)) {
+        if (hit(&log->events[i], proc, type) && log->events[i].t_ms >= from_ms) {
             n++;
         } else {
             log->events[o++] = log->events[i];
