@@ -137,7 +137,7 @@ static void chain_of(bool leader, const struct rep_norm_event *e, char *chain) {
     } else if (leader && IN(reconf_chain, e->skel)) {
         /* Keyed by the replica (its R<n> role word) so replicas may interleave. */
         const char *subject = strstr(e->roled, "slave ");
-        char who[REP_ROLE_MAX] = "";
+        char who[32] = ""; /* one role word, as sscanf reads it */
         if (subject != NULL) { sscanf(subject + 6, "%31s", who); }
         snprintf(chain, CHAIN_MAX, "reconf %s", who);
     } else if (!leader && IN(follower_detect, e->skel)) {
