@@ -111,10 +111,10 @@ struct out {
     int rc;
 };
 
+/* Plain appends: every word of every record of every judged run passes here. */
 static void emit(struct out *o, const char *word) {
-    if (rep__json_cat(o->buf, o->cap, &o->pos, "%s%s", o->pos > 0 ? " " : "", word) < 0) {
-        o->rc = -1;
-    }
+    int rc = o->pos > 0 ? rep__json_put(o->buf, o->cap, &o->pos, " ", 1) : 0;
+    if (rc < 0 || rep__json_put(o->buf, o->cap, &o->pos, word, strlen(word)) < 0) { o->rc = -1; }
 }
 
 static int named(const struct lookup *lk, const char *text, char *outbuf, size_t len) {
@@ -805,7 +805,8 @@ int rep_normalize(const struct rep_run *run, struct rep_norm *out) {
     const struct scn *s = run->scn;
     memset(out, 0, sizeof(*out));
     out->run = run;
-    out->events = calloc(run->log.len > 0 ? run->log.len : 1, sizeof(*out->events));
+    /* normalize_event() clears each record it fills; only [0, len) is ever read. */
+    out->events = malloc((run->log.len > 0 ? run->log.len : 1) * sizeof(*out->events));
     out->sentinel_roles = calloc(s->sentinels_len + 1, sizeof(*out->sentinel_roles));
     out->node_roles = calloc(s->nodes_len + 1, sizeof(*out->node_roles));
     uint32_t *rounds_of = NULL;
