@@ -3,10 +3,14 @@
  * Method: the splitter is a byte-at-a-time state machine over an explicit
  * length, decoding into the caller's scratch buffer (a decoded word is never
  * longer than its source, so len + 1 bytes always suffice). The rewrite
- * engine indexes the old file once (offset, length, kind and a 64-bit hash
- * of the key per line, in a bounded stack table), places each new line on
- * the first free old line whose key matches (hash first, then the real key),
- * and writes the result in one pass. Nothing is allocated.
+ * engine works on a line index of the old file (offset, length, kind and
+ * key id per line) that it keeps from one rewrite to the next: it writes the
+ * index of each file it produces while producing it, so a sentinel's flush
+ * never splits its old file again. Keys are interned (lower-cased bytes in
+ * a pool, one id each), so matching lines is comparing ids. Each new line
+ * is read once: its key, then a per-key chain in order; the i-th new line
+ * of a key takes the i-th old line of that key, which a single pass over
+ * the old lines hands out. Nothing is allocated.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -283,290 +287,551 @@ enum line_kind {
     LINE_DIRECTIVE, /* has a key */
 };
 
-struct old_line {
-    uint64_t hash; /* of the key (directives) */
-    uint32_t off;  /* the trimmed line is old_text[off, off + len) */
-    uint32_t len;
-    uint32_t new_off; /* the new line replacing it starts at new_lines[new_off] */
-    uint8_t kind;     /* enum line_kind */
-    bool replaced;
-    bool sentinel_key; /* a `sentinel <word>` key Sentinel always rewrites */
-    bool key_in_new;   /* some new line's key has the same hash (to be verified) */
-    uint32_t next;     /* the next old line of the same hash bucket, in file order */
-};
+#define NO_LINE UINT32_MAX
+#define NO_KEY  UINT32_MAX
 
-/* Old directives chained by key hash, so that placing the new lines costs
- * about one chain walk each instead of a scan of the whole old file (a file
- * of 100 masters has ~1500 lines and is rewritten at every discovery). */
-#define BUCKETS_MAX (2 * CORE__CONF_LINES_MAX)
-#define NO_LINE     UINT32_MAX
-struct bucket {
-    uint32_t head;        /* first line of the chain, or NO_LINE */
-    uint32_t tail;        /* last line, for appending in file order */
-    uint32_t cursor;      /* no line before it in the chain is still unreplaced */
-    bool marked;          /* key_in_new was set on every line of hash `marked_hash` */
-    uint64_t marked_hash; /* (chains may mix hashes: they are reduced to a bucket) */
-};
-
-/* Scratch shared by the rewrite helpers (too big for several stack copies). */
-struct rewrite {
-    const char *old_text;
-    const char *new_text;
-    size_t new_len;
-    struct old_line lines[CORE__CONF_LINES_MAX];
-    uint32_t lines_len;
-    uint8_t placed[CORE__CONF_LINES_MAX / 8]; /* bit per new line: replaced an old one */
-    struct bucket buckets[BUCKETS_MAX];
-    uint32_t buckets_len; /* a power of two, at least twice the old lines */
-    bool needs_signature;
-    struct core__conf_args args;
-    char key[CORE__CONF_LINE_MAX + 2];
-    char key2[CORE__CONF_LINE_MAX + 2];
-};
-
-static uint64_t fnv1a(const char *s, size_t n) {
+static uint32_t key_hash(const char *s, size_t n) {
     uint64_t h = 0xcbf29ce484222325u;
     for (size_t i = 0; i < n; i++) {
         h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
     }
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* True if s[0, n) equals `lower_word` ignoring ASCII case. */
+static bool word_equals(const char *s, size_t n, const char *lower_word) {
+    CORE_ASSERT(s != NULL || n == 0);
+    CORE_ASSERT(lower_word != NULL);
+    if (n != strlen(lower_word)) { return false; }
+    for (size_t k = 0; k < n; k++) {
+        if (lower(s[k]) != lower_word[k]) { return false; }
+    }
+    return true;
+}
+
+/* Writes the key of words w0 (and w1 if `two`) lower-cased into key, the
+ * two words joined by one space; returns its length. */
+static size_t join_key(const char *w0, size_t n0, const char *w1, size_t n1, bool two, char *key) {
+    CORE_ASSERT(w0 != NULL && key != NULL);
+    CORE_ASSERT(n0 + n1 + 1 <= CORE__CONF_LINE_MAX + 1);
+    size_t n = 0;
+    for (size_t k = 0; k < n0; k++) {
+        key[n++] = lower(w0[k]);
+    }
+    if (!two) { return n; }
+    key[n++] = ' ';
+    for (size_t k = 0; k < n1; k++) {
+        key[n++] = lower(w1[k]);
+    }
+    return n;
 }
 
 /* Writes the lower-cased key of a split line into key; returns its length.
  * `sentinel <word>` lines are keyed by both words, others by the first. */
 static size_t make_key(const struct core__conf_args *a, char *key, bool *sentinel_key) {
     CORE_ASSERT(a->argc > 0);
-    size_t n = 0;
-    uint32_t words = a->argc > 1 && core__conf_word_is(a, 0, "sentinel") ? 2 : 1;
-    for (uint32_t w = 0; w < words; w++) {
-        if (w > 0) { key[n++] = ' '; }
-        for (size_t k = 0; k < a->argv_len[w]; k++) {
-            key[n++] = lower(a->argv[w][k]);
-        }
-    }
-    CORE_ASSERT(n <= CORE__CONF_LINE_MAX + 1);
+    bool two = a->argc > 1 && core__conf_word_is(a, 0, "sentinel");
     /* Redis 7.0 never marks the legacy `known-slave` key as rewritten, so
      * such lines survive a rewrite in place (7.2 changed this, spec §21). */
-    *sentinel_key = words == 2 && !core__conf_word_is(a, 1, "known-slave");
-    return n;
+    *sentinel_key = two && !core__conf_word_is(a, 1, "known-slave");
+    return join_key(a->argv[0], a->argv_len[0], two ? a->argv[1] : "", two ? a->argv_len[1] : 0,
+                    two, key);
 }
 
-/* Splits line and computes its key into buf; -1 if it cannot be split. */
-static long key_of(struct rewrite *rw, const char *line, size_t len, char *buf, bool *sk) {
-    CORE_ASSERT(line != NULL);
-    CORE_ASSERT(buf == rw->key || buf == rw->key2);
-    if (core__conf_split(line, len, &rw->args) != CORE_OK || rw->args.argc == 0) { return -1; }
-    return (long)make_key(&rw->args, buf, sk);
-}
-
-static void index_line(struct rewrite *rw, const char *p, size_t n) {
-    CORE_ASSERT(rw->lines_len < CORE__CONF_LINES_MAX);
-    CORE_ASSERT(p >= rw->old_text);
-    struct old_line *l = &rw->lines[rw->lines_len++];
-    trim(&p, &n);
-    memset(l, 0, sizeof(*l));
-    l->off = (uint32_t)(p - rw->old_text);
-    l->len = (uint32_t)n;
-    l->kind = LINE_TEXT;
-    if (n == 0 || p[0] == '#') {
-        if (n == strlen(CORE__CONF_SIGNATURE) && memcmp(p, CORE__CONF_SIGNATURE, n) == 0) {
-            rw->needs_signature = false;
+/* The key of a line whose words are plain runs of bytes between separators
+ * (no quote, no NUL), found without splitting: the same length, key and
+ * flag as core__conf_split() then make_key(); -1 where the splitter fails
+ * or finds no word; -2 at a quote or NUL, where only the splitter knows the
+ * rules. Most lines are plain, and this is the hot path of every rewrite. */
+static long plain_key(const char *p, size_t n, char *key, bool *sentinel_key) {
+    CORE_ASSERT(p != NULL || n == 0);
+    CORE_ASSERT(key != NULL && sentinel_key != NULL);
+    if (n > CORE__CONF_LINE_MAX) { return -1; }
+    size_t at[2] = {0, 0}, len[2] = {0, 0}, i = 0;
+    uint32_t words = 0;
+    for (;;) {
+        while (i < n && is_space(p[i])) {
+            i++;
         }
-        return;
+        if (i == n) { break; }
+        if (words == CORE__CONF_ARGS_MAX) { return -1; }
+        size_t start = i;
+        for (; i < n && !is_sep(p[i]); i++) {
+            if (p[i] == '"' || p[i] == '\'') { return -2; }
+        }
+        if (i < n && p[i] == '\0') { return -2; }
+        if (words < 2) {
+            at[words] = start;
+            len[words] = i - start;
+        }
+        words++;
+        if (i < n) { i++; } /* the separator */
+    }
+    if (words == 0) { return -1; }
+    bool two = words > 1 && word_equals(p + at[0], len[0], "sentinel");
+    *sentinel_key = two && !word_equals(p + at[1], len[1], "known-slave");
+    return (long)join_key(p + at[0], len[0], p + at[1], len[1], two, key);
+}
+
+/* Computes the key of line p[0, n) into rw->key; -1 if it cannot be split
+ * or has no word. */
+static long line_key(struct core__conf_rw *rw, const char *p, size_t n, bool *sentinel_key) {
+    CORE_ASSERT(rw != NULL);
+    CORE_ASSERT(p != NULL);
+    long k = plain_key(p, n, rw->key, sentinel_key);
+    if (k != -2) { return k; }
+    if (core__conf_split(p, n, &rw->args) != CORE_OK || rw->args.argc == 0) { return -1; }
+    return (long)make_key(&rw->args, rw->key, sentinel_key);
+}
+
+static void keys_clear(struct core__conf_rw *rw) {
+    CORE_ASSERT(rw != NULL);
+    CORE_ASSERT(rw->pool != NULL);
+    memset(rw->slots, 0, sizeof(rw->slots));
+    rw->keys_len = 0;
+    rw->pool_len = 0;
+    rw->prev_valid = false; /* neu[] holds key ids */
+}
+
+/* The id of the key in rw->key[0, len), interned if new; NO_KEY if the
+ * table or the pool is full. */
+static uint32_t key_id(struct core__conf_rw *rw, size_t len) {
+    CORE_ASSERT(len > 0 && len <= CORE__CONF_LINE_MAX + 1);
+    CORE_ASSERT(rw->keys_len <= CORE__CONF_KEYS_MAX);
+    uint32_t h = key_hash(rw->key, len), mask = CORE__CONF_KEY_SLOTS - 1, i;
+    for (i = h & mask; rw->slots[i] != 0; i = (i + 1) & mask) {
+        const struct core__conf_key *k = &rw->keys[rw->slots[i] - 1];
+        if (k->hash == h && k->len == len && memcmp(rw->pool + k->off, rw->key, len) == 0) {
+            return rw->slots[i] - 1;
+        }
+    }
+    if (rw->keys_len == CORE__CONF_KEYS_MAX || len > rw->pool_cap - rw->pool_len) { return NO_KEY; }
+    struct core__conf_key *k = &rw->keys[rw->keys_len];
+    k->hash = h;
+    k->off = (uint32_t)rw->pool_len;
+    k->len = (uint32_t)len;
+    k->stamp = 0; /* not in any rewrite's new lines yet */
+    memcpy(rw->pool + rw->pool_len, rw->key, len);
+    rw->pool_len += len;
+    rw->slots[i] = ++rw->keys_len;
+    return rw->keys_len - 1;
+}
+
+void core__conf_rw_init(
+    struct core__conf_rw *rw, char *pool, size_t pool_cap, char *prev, size_t prev_cap) {
+    CORE_ASSERT(rw != NULL);
+    CORE_ASSERT(pool != NULL && pool_cap > 0);
+    CORE_ASSERT(prev != NULL || prev_cap == 0);
+    rw->pool = pool;
+    rw->pool_cap = pool_cap < UINT32_MAX ? pool_cap : UINT32_MAX;
+    rw->prev = prev;
+    rw->prev_cap = prev_cap;
+    rw->neu_len = 0;
+    rw->stamp = 0;
+    keys_clear(rw);
+    core__conf_rw_forget(rw);
+}
+
+void core__conf_rw_forget(struct core__conf_rw *rw) {
+    CORE_ASSERT(rw != NULL);
+    CORE_ASSERT(rw->pool != NULL);
+    rw->indexed = false;
+    rw->old_len = 0;
+}
+
+static bool is_signature(const char *p, size_t n) {
+    return n == strlen(CORE__CONF_SIGNATURE) && memcmp(p, CORE__CONF_SIGNATURE, n) == 0;
+}
+
+/* Classifies the trimmed line p[0, n) at text[l->off] as the index does:
+ * a blank line or comment (noting the signature), a line that cannot be
+ * split, or a directive with its key. Returns CORE_E_LIMIT if the key does
+ * not fit in the table. */
+static int index_line(struct core__conf_rw *rw,
+                      struct core__conf_line *l,
+                      const char *p,
+                      size_t n) {
+    CORE_ASSERT(l != NULL);
+    CORE_ASSERT(p != NULL || n == 0);
+    l->kind = LINE_TEXT;
+    l->key = NO_KEY;
+    l->sentinel_key = false;
+    if (n == 0 || p[0] == '#') {
+        rw->has_signature = rw->has_signature || is_signature(p, n);
+        return CORE_OK;
     }
     bool sk = false;
-    long k = key_of(rw, p, n, rw->key, &sk);
+    long k = line_key(rw, p, n, &sk);
     if (k < 0) {
         l->kind = LINE_BAD;
-        return;
+        return CORE_OK;
     }
+    l->key = key_id(rw, (size_t)k);
+    if (l->key == NO_KEY) { return CORE_E_LIMIT; }
     l->kind = LINE_DIRECTIVE;
-    l->hash = fnv1a(rw->key, (size_t)k);
     l->sentinel_key = sk;
+    return CORE_OK;
 }
 
-/* Indexes every LF-separated line of the old file, including the empty one
- * after a final newline (Redis keeps it, which is why rewritten files end
- * with a blank line). */
-static int index_old(struct rewrite *rw, size_t len) {
+/* Indexes every LF-separated line of a file from scratch, including the
+ * empty one after a final newline (Redis keeps it, which is why rewritten
+ * files end with a blank line). Forgets every key first. */
+static int index_text(struct core__conf_rw *rw, const char *text, size_t len) {
     CORE_ASSERT(len < UINT32_MAX);
-    CORE_ASSERT(rw->old_text != NULL || len == 0);
-    rw->lines_len = 0;
-    rw->needs_signature = true;
+    CORE_ASSERT(text != NULL || len == 0);
+    keys_clear(rw);
+    rw->old_len = 0;
+    rw->indexed = true;
+    rw->too_long = false;
+    rw->has_signature = false;
     if (len == 0) { return CORE_OK; }
-    size_t pos = 0;
-    for (;;) {
-        const char *start = rw->old_text + pos;
-        const char *nl = memchr(start, '\n', len - pos);
-        size_t n = nl != NULL ? (size_t)(nl - start) : len - pos;
-        if (rw->lines_len == CORE__CONF_LINES_MAX) { return CORE_E_LIMIT; }
-        index_line(rw, start, n);
-        if (nl == NULL) { return CORE_OK; }
+    for (size_t pos = 0;;) {
+        const char *p = text + pos;
+        const char *nl = memchr(p, '\n', len - pos);
+        size_t n = nl != NULL ? (size_t)(nl - p) : len - pos;
+        if (rw->old_len == CORE__CONF_LINES_MAX) {
+            rw->too_long = true;
+            return CORE_OK;
+        }
+        struct core__conf_line *l = &rw->old[rw->old_len++];
         pos += n + 1;
-    }
-}
-
-/* Moves to the next non-empty new line; false at the end. New lines are
- * written as given, not trimmed (Redis writes `sentinel auth-pass m ` with
- * its trailing space for an empty password). */
-static bool next_new(const struct rewrite *rw, size_t *pos, const char **p, size_t *n) {
-    CORE_ASSERT(*pos <= rw->new_len);
-    while (*pos < rw->new_len) {
-        const char *start = rw->new_text + *pos;
-        const char *nl = memchr(start, '\n', rw->new_len - *pos);
-        size_t len = nl != NULL ? (size_t)(nl - start) : rw->new_len - *pos;
-        *pos += len + (nl != NULL ? 1 : 0);
-        *p = start;
-        *n = len;
-        if (len > 0) { return true; }
-    }
-    return false;
-}
-
-/* True if old line l has exactly the key key[0..klen) (its hash matched). */
-static bool same_key(struct rewrite *rw, const struct old_line *l, const char *key, size_t klen) {
-    bool sk;
-    long k = key_of(rw, rw->old_text + l->off, l->len, rw->key2, &sk);
-    CORE_ASSERT(k >= 0);
-    return (size_t)k == klen && memcmp(rw->key2, key, klen) == 0;
-}
-
-/* Chains the old directives by hash bucket, in file order. */
-static void index_buckets(struct rewrite *rw) {
-    CORE_ASSERT(rw->lines_len <= CORE__CONF_LINES_MAX);
-    rw->buckets_len = 16;
-    while (rw->buckets_len < 2 * rw->lines_len) {
-        rw->buckets_len *= 2;
-    }
-    CORE_ASSERT(rw->buckets_len <= BUCKETS_MAX);
-    for (uint32_t b = 0; b < rw->buckets_len; b++) {
-        rw->buckets[b].head = rw->buckets[b].tail = rw->buckets[b].cursor = NO_LINE;
-        rw->buckets[b].marked = false;
-    }
-    for (uint32_t i = 0; i < rw->lines_len; i++) {
-        struct old_line *l = &rw->lines[i];
-        if (l->kind != LINE_DIRECTIVE) { continue; }
-        struct bucket *b = &rw->buckets[l->hash & (rw->buckets_len - 1)];
-        l->next = NO_LINE;
-        if (b->head == NO_LINE) {
-            b->head = b->cursor = i;
-        } else {
-            rw->lines[b->tail].next = i;
+        trim(&p, &n);
+        l->off = (uint32_t)(p - text);
+        l->len = (uint32_t)n;
+        int rc = index_line(rw, l, p, n);
+        if (rc != CORE_OK) {
+            core__conf_rw_forget(rw);
+            return rc;
         }
-        b->tail = i;
+        if (nl == NULL) { return CORE_OK; }
     }
 }
 
-/* Takes the first free old line with key key[0..klen) (hash h) for the new
- * line at new_off, marking every old line of that hash as having its key in
- * the new text; false if there is none. Same result as scanning the whole old
- * file in order: lines before the cursor are all replaced already. */
-static bool take_old(struct rewrite *rw, uint64_t h, size_t klen, uint32_t new_off) {
-    struct bucket *b = &rw->buckets[h & (rw->buckets_len - 1)];
-    CORE_ASSERT(rw->buckets_len > 0);
-    if (!b->marked || b->marked_hash != h) {
-        for (uint32_t i = b->head; i != NO_LINE; i = rw->lines[i].next) {
-            if (rw->lines[i].hash == h) { rw->lines[i].key_in_new = true; }
-        }
-        b->marked = true;
-        b->marked_hash = h;
-    }
-    while (b->cursor != NO_LINE && rw->lines[b->cursor].replaced) {
-        b->cursor = rw->lines[b->cursor].next;
-    }
-    for (uint32_t i = b->cursor; i != NO_LINE; i = rw->lines[i].next) {
-        struct old_line *l = &rw->lines[i];
-        CORE_ASSERT(l->kind == LINE_DIRECTIVE);
-        if (l->hash != h || l->replaced || !same_key(rw, l, rw->key, klen)) { continue; }
-        l->replaced = true;
-        l->new_off = new_off;
-        return true;
-    }
-    return false;
-}
-
-/* Gives each new line the first free old line with its key (spec §16.3). */
-static int place_new(struct rewrite *rw) {
-    CORE_ASSERT(rw->lines_len <= CORE__CONF_LINES_MAX);
-    size_t pos = 0, n;
-    const char *p;
-    uint32_t j = 0;
-    index_buckets(rw);
-    while (next_new(rw, &pos, &p, &n)) {
-        if (j == CORE__CONF_LINES_MAX) { return CORE_E_LIMIT; }
-        bool sk;
-        long k = p[0] == '#' ? -1 : key_of(rw, p, n, rw->key, &sk);
+/* Reads the non-empty new lines of text[from, to) into neu[first, limit),
+ * interning their keys; *count is where the next line would go. New lines
+ * are taken as given, not trimmed (Redis writes `sentinel auth-pass m `
+ * with its trailing space for an empty password). CORE_E_LIMIT: a line
+ * did not fit below `limit`. */
+static int parse_new(struct core__conf_rw *rw,
+                     const char *text,
+                     size_t from,
+                     size_t to,
+                     uint32_t limit,
+                     uint32_t *count) {
+    CORE_ASSERT(text != NULL || to == 0);
+    CORE_ASSERT(*count <= limit && limit <= CORE__CONF_LINES_MAX);
+    for (size_t pos = from; pos < to;) {
+        const char *p = text + pos;
+        const char *nl = memchr(p, '\n', to - pos);
+        size_t n = nl != NULL ? (size_t)(nl - p) : to - pos;
+        pos += n + 1;
+        if (n == 0) { continue; }
+        if (*count == limit) { return CORE_E_LIMIT; }
+        bool sk = false;
+        long k = p[0] == '#' ? -1 : line_key(rw, p, n, &sk);
         if (k < 0) { return CORE_E_CONFIG; }
-        uint64_t h = fnv1a(rw->key, (size_t)k);
-        if (take_old(rw, h, (size_t)k, (uint32_t)(p - rw->new_text))) {
-            rw->placed[j / 8] = (uint8_t)(rw->placed[j / 8] | (1u << (j % 8)));
-        }
-        j++;
+        uint32_t id = key_id(rw, (size_t)k);
+        if (id == NO_KEY) { return CORE_E_LIMIT; }
+        rw->neu[(*count)++] = (struct core__conf_line){
+            .off = (uint32_t)(p - text), .len = (uint32_t)n, .key = id, .sentinel_key = sk};
     }
     return CORE_OK;
 }
 
-/* Whether an old directive nobody replaced is dropped: always for the
- * sentinel keys, else only if some new line really has its key. */
-static bool dropped(struct rewrite *rw, const struct old_line *l) {
-    if (l->sentinel_key) { return true; }
-    if (!l->key_in_new) { return false; }
-    bool sk;
-    long k = key_of(rw, rw->old_text + l->off, l->len, rw->key, &sk);
-    CORE_ASSERT(k >= 0);
-    size_t pos = 0, n;
-    const char *p;
-    while (next_new(rw, &pos, &p, &n)) {
-        long k2 = key_of(rw, p, n, rw->key2, &sk);
-        if (k2 == k && memcmp(rw->key, rw->key2, (size_t)k) == 0) { return true; }
+static size_t common_prefix(const char *a, const char *b, size_t n) {
+    CORE_ASSERT(a != NULL && b != NULL);
+    size_t p = 0;
+    while (n - p >= 256 && memcmp(a + p, b + p, 256) == 0) {
+        p += 256;
     }
-    return false;
+    while (p < n && a[p] == b[p]) {
+        p++;
+    }
+    return p;
 }
 
-/* Appends one output line; runs of blank lines shrink to one, as in Redis. */
-static void emit(
-    struct core__buf *out, bool *was_blank, const char *prefix, const char *p, size_t n) {
-    CORE_ASSERT(p != NULL || n == 0);
-    CORE_ASSERT(out != NULL && was_blank != NULL);
-    bool blank = prefix == NULL && n == 0;
-    if (blank && *was_blank) { return; }
-    *was_blank = blank;
-    if (prefix != NULL) { core__buf_puts(out, prefix); }
-    core__buf_putn(out, p, n);
-    core__buf_putc(out, '\n');
+static size_t common_suffix(const char *a, size_t an, const char *b, size_t bn, size_t max) {
+    CORE_ASSERT(max <= an && max <= bn);
+    size_t s = 0;
+    while (max - s >= 256 && memcmp(a + an - s - 256, b + bn - s - 256, 256) == 0) {
+        s += 256;
+    }
+    while (s < max && a[an - s - 1] == b[bn - s - 1]) {
+        s++;
+    }
+    return s;
 }
 
-static void write_old(struct rewrite *rw, struct core__buf *out, bool *was_blank) {
-    for (uint32_t i = 0; i < rw->lines_len; i++) {
-        const struct old_line *l = &rw->lines[i];
-        const char *p = rw->old_text + l->off;
-        if (l->kind == LINE_BAD) {
-            emit(out, was_blank, "# ??? ", p, l->len);
-        } else if (l->kind == LINE_TEXT) {
-            emit(out, was_blank, NULL, p, l->len);
-        } else if (l->replaced) {
-            size_t pos = l->new_off, n;
-            bool ok = next_new(rw, &pos, &p, &n);
-            CORE_ASSERT(ok);
-            emit(out, was_blank, NULL, p, n);
+/* How many of the last rewrite's new lines (still in neu[]) can be kept
+ * as they are, with their keys: *head lines before the first byte where
+ * the texts differ, *tail lines after the last. A flush changes a few
+ * lines of one master, so this is nearly all of them. */
+static void reusable(
+    const struct core__conf_rw *rw, const char *text, size_t len, uint32_t *head, uint32_t *tail) {
+    CORE_ASSERT(rw->prev_valid);
+    CORE_ASSERT(rw->neu_len <= CORE__CONF_LINES_MAX);
+    size_t n = len < rw->prev_len ? len : rw->prev_len;
+    size_t p = common_prefix(text, rw->prev, n);
+    size_t s = common_suffix(text, len, rw->prev, rw->prev_len, n - p);
+    uint32_t h = 0, t = 0;
+    /* Whole lines with their LF: they also are lines of the new text. */
+    while (h < rw->neu_len && rw->neu[h].off + rw->neu[h].len < p) {
+        h++;
+    }
+    while (t < rw->neu_len - h && rw->neu[rw->neu_len - 1 - t].off > rw->prev_len - s) {
+        t++;
+    }
+    *head = h;
+    *tail = t;
+}
+
+/* Fills neu[] with the new lines: those of the last rewrite's new lines
+ * that the text still has, and the others read afresh. */
+static int collect_new(struct core__conf_rw *rw, const char *text, size_t len) {
+    CORE_ASSERT(text != NULL || len == 0);
+    CORE_ASSERT(rw->neu_len <= CORE__CONF_LINES_MAX);
+    uint32_t head = 0, tail = 0, count = 0;
+    if (rw->prev_valid) { reusable(rw, text, len, &head, &tail); }
+    rw->prev_valid = false; /* neu[] is being overwritten */
+    const uint32_t park = CORE__CONF_LINES_MAX - tail;
+    memmove(&rw->neu[park], &rw->neu[rw->neu_len - tail], tail * sizeof(rw->neu[0]));
+    size_t from = head > 0 ? rw->neu[head - 1].off + rw->neu[head - 1].len + 1u : 0;
+    size_t shift = len - rw->prev_len; /* modulo 2^64: offsets of the tail move by it */
+    size_t to = tail > 0 ? rw->neu[park].off + shift : len;
+    count = head;
+    int rc = parse_new(rw, text, from, to, park, &count);
+    if (rc == CORE_E_LIMIT && tail > 0) { /* near the line limit: read it all in order */
+        count = 0;
+        tail = 0;
+        rc = parse_new(rw, text, 0, len, CORE__CONF_LINES_MAX, &count);
+    }
+    if (rc != CORE_OK) { return rc; }
+    memmove(&rw->neu[count], &rw->neu[park], tail * sizeof(rw->neu[0]));
+    for (uint32_t j = count; j < count + tail; j++) {
+        rw->neu[j].off = (uint32_t)(rw->neu[j].off + shift);
+    }
+    rw->neu_len = count + tail;
+    return CORE_OK;
+}
+
+/* Reads the new lines and chains the lines of each key in order: the i-th
+ * new line of a key replaces the i-th old line of that key. */
+static int read_new(struct core__conf_rw *rw, const char *text, size_t len) {
+    CORE_ASSERT(rw->stamp != 0);
+    CORE_ASSERT(text != NULL || len == 0);
+    int rc = collect_new(rw, text, len);
+    if (rc != CORE_OK) { return rc; }
+    for (uint32_t j = 0; j < rw->neu_len; j++) {
+        struct core__conf_line *l = &rw->neu[j];
+        struct core__conf_key *key = &rw->keys[l->key];
+        l->next = NO_LINE;
+        l->placed = false;
+        l->kind = LINE_DIRECTIVE;
+        if (key->stamp != rw->stamp) {
+            key->stamp = rw->stamp;
+            key->head = j;
         } else {
-            emit(out, was_blank, NULL, p, dropped(rw, l) ? 0 : l->len);
+            rw->neu[key->tail].next = j;
+        }
+        key->tail = j;
+    }
+    return CORE_OK;
+}
+
+/* Keeps a copy of the new lines that neu[] describes, for the next
+ * rewrite's reusable(). */
+static void keep_new(struct core__conf_rw *rw, const char *text, size_t len) {
+    CORE_ASSERT(!rw->prev_valid);
+    CORE_ASSERT(text != NULL || len == 0);
+    if (rw->prev == NULL || len > rw->prev_cap) { return; }
+    if (len > 0) { memcpy(rw->prev, text, len); }
+    rw->prev_len = len;
+    rw->prev_valid = true;
+}
+
+/* The output side of a rewrite: the text, and the index of it that the next
+ * rewrite will use, written over the old index (never ahead of the line
+ * being read: each old line gives at most one output line). */
+struct writer {
+    struct core__conf_rw *rw;
+    struct core__buf *out;
+    size_t base;    /* where the new text starts in out */
+    bool was_blank; /* the last line written was blank */
+    uint32_t lines; /* entries of the new index */
+    bool needs_signature;
+};
+
+/* Appends one output line; runs of blank lines shrink to one, as in Redis.
+ * Returns the line's index entry (a blank line or comment until the caller
+ * says otherwise), or NULL if nothing was written or the index is full. */
+static struct core__conf_line *emit(struct writer *w, const char *prefix, const char *p, size_t n) {
+    CORE_ASSERT(p != NULL || n == 0);
+    CORE_ASSERT(w->lines <= CORE__CONF_LINES_MAX);
+    bool blank = prefix == NULL && n == 0;
+    if (blank && w->was_blank) { return NULL; }
+    w->was_blank = blank;
+    size_t off = w->out->len - w->base, plen = prefix != NULL ? strlen(prefix) : 0;
+    if (prefix != NULL) { core__buf_putn(w->out, prefix, plen); }
+    core__buf_putn(w->out, p, n);
+    core__buf_putc(w->out, '\n');
+    if (w->lines == CORE__CONF_LINES_MAX) {
+        w->rw->too_long = true;
+        return NULL;
+    }
+    struct core__conf_line *l = &w->rw->old[w->lines++];
+    *l = (struct core__conf_line){.off = (uint32_t)off,
+                                  .len = (uint32_t)(plen + n),
+                                  .key = NO_KEY,
+                                  .next = NO_LINE,
+                                  .kind = LINE_TEXT};
+    return l;
+}
+
+/* Writes a blank line or comment of the old file. */
+static void emit_text(struct writer *w, const char *p, size_t n) {
+    CORE_ASSERT(p != NULL || n == 0);
+    CORE_ASSERT(n == 0 || p[0] == '#');
+    if (emit(w, NULL, p, n) != NULL) {
+        w->rw->has_signature = w->rw->has_signature || is_signature(p, n);
+    }
+}
+
+/* Writes new line g as given; its index entry is what indexing the written
+ * line would give: trimmed, and keyed like g since trimming never changes
+ * the words, unless the trimmed line starts with '#'. */
+static void emit_new(struct writer *w, const struct core__conf_line *g, const char *new_text) {
+    CORE_ASSERT(g->kind == LINE_DIRECTIVE);
+    CORE_ASSERT(g->len > 0);
+    const char *p = new_text + g->off, *t = p;
+    size_t n = g->len;
+    struct core__conf_line *l = emit(w, NULL, p, n);
+    if (l == NULL) { return; }
+    trim(&t, &n);
+    l->off += (uint32_t)(t - p);
+    l->len = (uint32_t)n;
+    if (n == 0 || t[0] == '#') {
+        w->rw->has_signature = w->rw->has_signature || is_signature(t, n);
+        return;
+    }
+    l->kind = LINE_DIRECTIVE;
+    l->key = g->key;
+    l->sentinel_key = g->sentinel_key;
+}
+
+/* Writes the old file with each directive replaced by the next new line of
+ * its key; directives left over are blanked if their key is a sentinel key
+ * or is in the new lines, else kept. */
+static void write_old(struct writer *w, const char *old_text, const char *new_text) {
+    struct core__conf_rw *rw = w->rw;
+    CORE_ASSERT(rw->indexed && !rw->too_long);
+    for (uint32_t i = 0, n = rw->old_len; i < n; i++) {
+        const struct core__conf_line l = rw->old[i]; /* emit() may overwrite old[i] */
+        const char *p = old_text + l.off;
+        CORE_ASSERT(w->lines <= i);
+        if (l.kind == LINE_BAD) {
+            emit(w, "# ??? ", p, l.len);
+        } else if (l.kind == LINE_TEXT) {
+            emit_text(w, p, l.len);
+        } else {
+            struct core__conf_key *k = &rw->keys[l.key];
+            bool in_new = k->stamp == rw->stamp;
+            if (in_new && k->head != NO_LINE) {
+                struct core__conf_line *g = &rw->neu[k->head];
+                k->head = g->next;
+                g->placed = true;
+                emit_new(w, g, new_text);
+            } else if (l.sentinel_key || in_new) {
+                emit(w, NULL, p, 0);
+            } else {
+                struct core__conf_line *e = emit(w, NULL, p, l.len);
+                if (e != NULL) {
+                    e->kind = LINE_DIRECTIVE;
+                    e->key = l.key;
+                    e->sentinel_key = l.sentinel_key;
+                }
+            }
         }
     }
 }
 
-static void write_appended(struct rewrite *rw, struct core__buf *out, bool *was_blank) {
-    CORE_ASSERT(out != NULL);
-    size_t pos = 0, n;
-    const char *p;
-    for (uint32_t j = 0; next_new(rw, &pos, &p, &n); j++) {
-        if (rw->placed[j / 8] & (1u << (j % 8))) { continue; }
-        if (rw->needs_signature) {
-            emit(out, was_blank, NULL, CORE__CONF_SIGNATURE, strlen(CORE__CONF_SIGNATURE));
-            rw->needs_signature = false;
+/* Appends the new lines that replaced nothing, after the signature line if
+ * the old file lacks it, then indexes the empty line after the final
+ * newline. */
+static void write_appended(struct writer *w, const char *new_text) {
+    struct core__conf_rw *rw = w->rw;
+    CORE_ASSERT(rw->neu_len <= CORE__CONF_LINES_MAX);
+    for (uint32_t j = 0; j < rw->neu_len; j++) {
+        if (rw->neu[j].placed) { continue; }
+        if (w->needs_signature) {
+            emit_text(w, CORE__CONF_SIGNATURE, strlen(CORE__CONF_SIGNATURE));
+            w->needs_signature = false;
         }
-        emit(out, was_blank, NULL, p, n);
+        emit_new(w, &rw->neu[j], new_text);
     }
+    if (w->out->len == w->base) { return; }
+    if (w->lines == CORE__CONF_LINES_MAX) {
+        rw->too_long = true;
+        return;
+    }
+    rw->old[w->lines++] = (struct core__conf_line){.off = (uint32_t)(w->out->len - w->base),
+                                                   .key = NO_KEY,
+                                                   .next = NO_LINE,
+                                                   .kind = LINE_TEXT};
+}
+
+/* Indexes the old text if there is no index, or again (forgetting keys no
+ * longer used) if the next rewrite's keys might not fit. */
+static int prepare(struct core__conf_rw *rw, const char *old_text, size_t old_len, size_t new_len) {
+    CORE_ASSERT(rw != NULL);
+    CORE_ASSERT(rw->pool_len <= rw->pool_cap);
+    bool room = rw->keys_len <= CORE__CONF_KEYS_MAX - CORE__CONF_LINES_MAX &&
+                new_len <= rw->pool_cap - rw->pool_len;
+    if (rw->indexed && room) { return CORE_OK; }
+    return index_text(rw, old_text, old_len);
+}
+
+/* A new stamp marks the keys of this rewrite's new lines; at wrap-around
+ * no key may keep an old stamp that comes round again. */
+static void next_stamp(struct core__conf_rw *rw) {
+    CORE_ASSERT(rw != NULL);
+    CORE_ASSERT(rw->keys_len <= CORE__CONF_KEYS_MAX);
+    if (rw->stamp == UINT32_MAX) {
+        for (uint32_t k = 0; k < rw->keys_len; k++) {
+            rw->keys[k].stamp = 0;
+        }
+        rw->stamp = 0;
+    }
+    rw->stamp++;
+}
+
+int core__conf_rw_rewrite(struct core__conf_rw *rw,
+                          const char *old_text,
+                          size_t old_len,
+                          const char *new_lines,
+                          size_t new_len,
+                          struct core__buf *out) {
+    CORE_ASSERT(old_text != NULL || old_len == 0);
+    CORE_ASSERT(new_lines != NULL || new_len == 0);
+    CORE_ASSERT(out != NULL && out->cap <= UINT32_MAX);
+    if (old_len >= UINT32_MAX || new_len >= UINT32_MAX) { return CORE_E_LIMIT; }
+    int rc = prepare(rw, old_text, old_len, new_len);
+    if (rc != CORE_OK) { return rc; }
+    if (rw->too_long) { return CORE_E_LIMIT; }
+    next_stamp(rw);
+    rc = read_new(rw, new_lines, new_len);
+    if (rc != CORE_OK) { return rc; }
+    struct writer w = {
+        .rw = rw, .out = out, .base = out->len, .needs_signature = !rw->has_signature};
+    rw->has_signature = false;
+    write_old(&w, old_text, new_lines);
+    write_appended(&w, new_lines);
+    rw->old_len = w.lines;
+    if (out->overflow) {
+        core__conf_rw_forget(rw);
+        return CORE_E_LIMIT;
+    }
+    keep_new(rw, new_lines, new_len);
+    return CORE_OK;
 }
 
 int core__conf_rewrite(const char *old_text,
@@ -574,20 +839,10 @@ int core__conf_rewrite(const char *old_text,
                        const char *new_lines,
                        size_t new_len,
                        struct core__buf *out) {
+    struct core__conf_rw rw;
+    char pool[CORE__CONF_ONESHOT_KEY_BYTES];
     CORE_ASSERT(old_text != NULL || old_len == 0);
-    CORE_ASSERT(new_lines != NULL || new_len == 0);
     CORE_ASSERT(out != NULL);
-    if (old_len >= UINT32_MAX || new_len >= UINT32_MAX) { return CORE_E_LIMIT; }
-    struct rewrite rw;
-    rw.old_text = old_text;
-    rw.new_text = new_lines;
-    rw.new_len = new_len;
-    memset(rw.placed, 0, sizeof(rw.placed));
-    int rc = index_old(&rw, old_len);
-    if (rc == CORE_OK) { rc = place_new(&rw); }
-    if (rc != CORE_OK) { return rc; }
-    bool was_blank = false;
-    write_old(&rw, out, &was_blank);
-    write_appended(&rw, out, &was_blank);
-    return out->overflow ? CORE_E_LIMIT : CORE_OK;
+    core__conf_rw_init(&rw, pool, sizeof(pool), NULL, 0);
+    return core__conf_rw_rewrite(&rw, old_text, old_len, new_lines, new_len, out);
 }

@@ -120,16 +120,102 @@ int core__conf_put_word(struct core__buf *b, const char *s, size_t len);
  *   - On output every line ends in "\n" and runs of blank lines shrink to
  *     one, so a rewritten file ends with one blank line and rewriting is
  *     idempotent.
- * The result is appended to `out`. Uses about 210 KiB of stack (one table
- * entry per old line). Returns:
+ * The result is appended to `out`. This one-shot form indexes `old_text`
+ * from scratch in a workspace of about 1 MiB of stack whose key store holds
+ * CORE__CONF_ONESHOT_KEY_BYTES. Returns:
  *   CORE_OK        done;
  *   CORE_E_CONFIG  a new line is a comment or cannot be split (a caller bug);
- *   CORE_E_LIMIT   more than CORE__CONF_LINES_MAX lines in either text, or
- *                  `out` overflowed (out->overflow is then set). */
+ *   CORE_E_LIMIT   more than CORE__CONF_LINES_MAX lines in either text, more
+ *                  distinct keys than the key store holds, or `out`
+ *                  overflowed (out->overflow is then set). */
 int core__conf_rewrite(const char *old_text,
                        size_t old_len,
                        const char *new_lines,
                        size_t new_len,
                        struct core__buf *out);
+
+#define CORE__CONF_ONESHOT_KEY_BYTES (64u << 10)
+
+/* ---------------------------------------------------------------- a kept index */
+
+/* A sentinel flushes its config at every discovery, vote and epoch change,
+ * and each flush used to split and hash every line of both texts again:
+ * with M masters a flush is O(M) and there are O(M) of them. The workspace
+ * below keeps the line index of the file it produced, so that the next
+ * rewrite of that file only reads the new lines; lines are matched by key
+ * ids interned in a table that lives as long as the workspace, and the new
+ * lines that did not change since the last rewrite keep their keys. */
+
+#define CORE__CONF_KEYS_MAX  (2 * CORE__CONF_LINES_MAX) /* a file's keys + a rewrite's */
+#define CORE__CONF_KEY_SLOTS (2 * CORE__CONF_KEYS_MAX)  /* open addressing, power of two */
+
+/* One line of a file (its trimmed text) or one new line (as given). */
+struct core__conf_line {
+    uint32_t off; /* the line is text[off, off + len) */
+    uint32_t len;
+    uint32_t key;      /* key id (directives and new lines) */
+    uint32_t next;     /* new lines: the next new line with the same key */
+    uint8_t kind;      /* old lines: text, unparsable or directive (conf.c) */
+    bool sentinel_key; /* a `sentinel <word>` key Sentinel always rewrites */
+    bool placed;       /* new lines: replaced an old line in place */
+};
+
+/* An interned key: its bytes are pool[off, off + len). The chain fields
+ * are valid only in the rewrite whose stamp they carry. */
+struct core__conf_key {
+    uint32_t hash;
+    uint32_t off;
+    uint32_t len;
+    uint32_t stamp; /* the rewrite that last saw the key in its new lines */
+    uint32_t head;  /* that rewrite's first new line with the key not yet placed */
+    uint32_t tail;  /* its last new line with the key */
+};
+
+struct core__conf_rw {
+    struct core__conf_line old[CORE__CONF_LINES_MAX]; /* the current file */
+    uint32_t old_len;
+    bool indexed;       /* old[] describes the text the next rewrite is given */
+    bool too_long;      /* that text has more than CORE__CONF_LINES_MAX lines */
+    bool has_signature; /* that text has the CORE__CONF_SIGNATURE line */
+    struct core__conf_line neu[CORE__CONF_LINES_MAX]; /* the rewrite's new lines */
+    uint32_t neu_len;
+    struct core__conf_key keys[CORE__CONF_KEYS_MAX];
+    uint32_t keys_len;
+    uint32_t slots[CORE__CONF_KEY_SLOTS]; /* key id + 1; 0 = empty */
+    uint32_t stamp;
+    char *pool; /* key bytes, caller memory */
+    size_t pool_len;
+    size_t pool_cap;
+    char *prev; /* the last rewrite's new lines, caller memory (NULL: not kept) */
+    size_t prev_len;
+    size_t prev_cap;
+    bool prev_valid; /* prev and neu[] describe each other */
+    struct core__conf_args args;
+    char key[CORE__CONF_LINE_MAX + 2];
+};
+
+/* Starts a workspace with no index; pool[0, pool_cap) stores key bytes (a
+ * pool of twice the largest text, old or new, never runs out) and
+ * prev[0, prev_cap) a copy of the last new lines, so that the next rewrite
+ * reads only the lines that differ (prev may be NULL). */
+void core__conf_rw_init(
+    struct core__conf_rw *rw, char *pool, size_t pool_cap, char *prev, size_t prev_cap);
+
+/* Forgets the index: the next rewrite indexes its old text from scratch. */
+void core__conf_rw_forget(struct core__conf_rw *rw);
+
+/* core__conf_rewrite() through a kept index. `old_text` must be the text
+ * the previous successful call of this workspace wrote (its `out` from
+ * `out->len` on, copied anywhere), unless that call was followed by
+ * core__conf_rw_forget() or this is the first call. On success the index
+ * describes what was appended to `out`. Same results as
+ * core__conf_rewrite(), except that a pool of twice the largest text never
+ * gives CORE_E_LIMIT for keys. */
+int core__conf_rw_rewrite(struct core__conf_rw *rw,
+                          const char *old_text,
+                          size_t old_len,
+                          const char *new_lines,
+                          size_t new_len,
+                          struct core__buf *out);
 
 #endif

@@ -169,7 +169,8 @@ static int flush(struct core_sentinel *s, bool later) {
     int rc = core__config_generate(s, s->conf_scratch, cap, &gen_len);
     core__buf_init(&out, s->conf_out, cap);
     if (rc == CORE_OK) {
-        rc = core__conf_rewrite(s->conf, s->conf_len, s->conf_scratch, gen_len, &out);
+        rc =
+            core__conf_rw_rewrite(s->conf_rw, s->conf, s->conf_len, s->conf_scratch, gen_len, &out);
     }
     if (rc != CORE_OK) {
         core__out_log(s, CORE_LEVEL_WARNING,
@@ -178,7 +179,9 @@ static int flush(struct core_sentinel *s, bool later) {
                       "File too large");
         return -1;
     }
-    memcpy(s->conf, out.data, out.len);
+    /* The index now describes conf_out: it becomes the file. */
+    s->conf_out = s->conf;
+    s->conf = out.data;
     s->conf_len = out.len;
     s->persist_pending = true;
     if (!later) { core__out_persist(s); }

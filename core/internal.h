@@ -32,6 +32,8 @@
 
 #define CORE__NONE UINT32_MAX
 
+struct core__conf_rw;
+
 /* ---------------------------------------------------------------- bounds */
 
 #define CORE__SECRET_MAX       128  /* passwords and user names, with the NUL */
@@ -279,8 +281,11 @@ struct core_sentinel {
     /* Config file text. */
     char *conf;
     size_t conf_len;
-    char *conf_scratch; /* generated sentinel lines */
-    char *conf_out;     /* the rewrite's output */
+    char *conf_scratch;            /* generated sentinel lines */
+    char *conf_out;                /* the rewrite's output; swapped with conf after a flush */
+    struct core__conf_rw *conf_rw; /* the line index of conf, kept between flushes */
+    char *conf_keys;               /* its key pool: 2 * config_bytes_max */
+    char *conf_prev;               /* its copy of the last generated lines */
 
     /* Outputs of the current step. */
     struct core_output *outs;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/conf.h"
 #include "core/internal.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -135,6 +136,13 @@ static bool alloc_tables(struct core_sentinel *s) {
     s->conf = alloc_buf(a, l->config_bytes_max, &ok);
     s->conf_scratch = alloc_buf(a, l->config_bytes_max, &ok);
     s->conf_out = alloc_buf(a, l->config_bytes_max, &ok);
+    s->conf_rw = alloc_buf(a, sizeof(*s->conf_rw), &ok);
+    s->conf_keys = alloc_buf(a, 2 * (size_t)l->config_bytes_max, &ok);
+    s->conf_prev = alloc_buf(a, l->config_bytes_max, &ok);
+    if (ok) {
+        core__conf_rw_init(s->conf_rw, s->conf_keys, 2 * (size_t)l->config_bytes_max, s->conf_prev,
+                           l->config_bytes_max);
+    }
     s->outs = alloc_buf(a, l->outputs_max * sizeof(*s->outs), &ok);
     s->arena = alloc_buf(a, l->arena_bytes, &ok);
     for (s->conn_slot_bits = 1; (1u << s->conn_slot_bits) < l->conns_max; s->conn_slot_bits++) {}
@@ -143,9 +151,10 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters,      s->order,    s->names,      s->rnames,    s->insts,
-                    s->links,        s->conns,    s->index_pool, s->info_slab, s->conf,
-                    s->conf_scratch, s->conf_out, s->outs,       s->arena};
+    void *ptrs[] = {s->masters,   s->order,     s->names,        s->rnames,
+                    s->insts,     s->links,     s->conns,        s->index_pool,
+                    s->info_slab, s->conf,      s->conf_scratch, s->conf_out,
+                    s->conf_rw,   s->conf_keys, s->outs,         s->arena};
     struct core_allocator a = s->alloc;
     for (size_t k = 0; k < sizeof(ptrs) / sizeof(ptrs[0]); k++) {
         if (ptrs[k] != NULL) { a.free_cb(a.ud, ptrs[k]); }

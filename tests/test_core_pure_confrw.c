@@ -1,0 +1,393 @@
+/* test_core_pure_confrw.c: the rewrite engine's kept line index (core/conf.c).
+ *
+ * Method: differential. A sentinel keeps one workspace and hands each
+ * rewrite the text the previous one wrote; these tests replay random
+ * sequences of rewrites that way and check every result, byte for byte and
+ * error code for error code, against two oracles: the one-shot
+ * core__conf_rewrite(), which indexes the old text from scratch (the path
+ * every sentinel takes at its first flush), and the rules of conf.h written
+ * here the slow and obvious way (split every line, compare key strings,
+ * quadratic placement). Inputs mix what the generator writes with what a
+ * hand-edited file may hold: comments, blank runs, CRs, case variants,
+ * quoted and unparsable lines, NUL bytes, `known-slave`, the signature.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/conf.h"
+#include "core/core.h"
+#include "core/rng.h"
+#include "tests/support/core_test.h"
+
+#define TEXT_MAX  8192 /* bytes of one random text */
+#define LINES_MAX 160  /* lines the oracle handles */
+#define KEY_MAX   256
+
+/* ---------------------------------------------------------------- the oracle */
+
+struct o_line {
+    const char *p; /* trimmed (old lines) or as given (new lines) */
+    size_t n;
+    int kind; /* 0 text, 1 unparsable, 2 directive */
+    char key[KEY_MAX];
+    size_t key_len;
+    bool sentinel_key;
+    int replaced_by; /* new line index or -1 */
+    bool placed;
+};
+
+static struct o_line o_old[LINES_MAX], o_new[LINES_MAX];
+static struct core__conf_args o_args;
+
+static bool o_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The key as conf.h defines it; false if the line cannot be split. */
+static bool o_key(struct o_line *l) {
+    if (core__conf_split(l->p, l->n, &o_args) != CORE_OK || o_args.argc == 0) { return false; }
+    bool two = o_args.argc > 1 && core__conf_word_is(&o_args, 0, "sentinel");
+    l->key_len = 0;
+    for (uint32_t w = 0; w < (two ? 2u : 1u); w++) {
+        if (w > 0) { l->key[l->key_len++] = ' '; }
+        for (size_t k = 0; k < o_args.argv_len[w]; k++) {
+            char c = o_args.argv[w][k];
+            assert_true(l->key_len < KEY_MAX);
+            l->key[l->key_len++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
+    }
+    l->sentinel_key = two && !core__conf_word_is(&o_args, 1, "known-slave");
+    return true;
+}
+
+static bool o_same_key(const struct o_line *a, const struct o_line *b) {
+    return a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+}
+
+struct o_out {
+    char *p;
+    size_t len, cap;
+    bool was_blank, overflow;
+};
+
+static void o_emit(struct o_out *o, const char *prefix, const char *p, size_t n) {
+    bool blank = prefix == NULL && n == 0;
+    if (blank && o->was_blank) { return; }
+    o->was_blank = blank;
+    size_t pl = prefix != NULL ? strlen(prefix) : 0;
+    if (o->overflow || o->len + pl + n + 1 > o->cap - 1) {
+        o->overflow = true;
+        return;
+    }
+    if (pl > 0) { memcpy(o->p + o->len, prefix, pl); }
+    if (n > 0) { memcpy(o->p + o->len + pl, p, n); }
+    o->len += pl + n;
+    o->p[o->len++] = '\n';
+}
+
+/* Splits text at LF; old lines are trimmed and all kept, new lines are kept
+ * as given and only if non-empty. Returns the count, or -1 past LINES_MAX. */
+static int o_lines(const char *text, size_t len, bool old, struct o_line *lines) {
+    int count = 0;
+    for (size_t pos = 0; len > 0 && pos <= len;) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
+        const char *p = text + pos;
+        pos += n + 1;
+        if (!old && n == 0) { continue; }
+        if (old) {
+            while (n > 0 && o_blank(p[0])) {
+                p++;
+                n--;
+            }
+            while (n > 0 && o_blank(p[n - 1])) {
+                n--;
+            }
+        }
+        if (count == LINES_MAX) { return -1; }
+        lines[count++] = (struct o_line){.p = p, .n = n, .replaced_by = -1};
+        if (nl == NULL && old) { break; }
+    }
+    return count;
+}
+
+static int oracle(
+    const char *old, size_t old_len, const char *neu, size_t neu_len, struct o_out *o) {
+    static const char sig[] = CORE__CONF_SIGNATURE;
+    int no = o_lines(old, old_len, true, o_old), nn = o_lines(neu, neu_len, false, o_new);
+    assert_true(no >= 0 && nn >= 0); /* inputs stay far below the engine's limits */
+    bool has_sig = false;
+    for (int i = 0; i < no; i++) {
+        struct o_line *l = &o_old[i];
+        bool text = l->n == 0 || l->p[0] == '#';
+        has_sig = has_sig || (text && l->n == strlen(sig) && memcmp(l->p, sig, l->n) == 0);
+        l->kind = text ? 0 : o_key(l) ? 2 : 1;
+    }
+    for (int j = 0; j < nn; j++) {
+        if (o_new[j].p[0] == '#' || !o_key(&o_new[j])) { return CORE_E_CONFIG; }
+        for (int i = 0; i < no; i++) {
+            if (o_old[i].kind == 2 && o_old[i].replaced_by < 0 &&
+                o_same_key(&o_old[i], &o_new[j])) {
+                o_old[i].replaced_by = j;
+                o_new[j].placed = true;
+                break;
+            }
+        }
+    }
+    for (int i = 0; i < no; i++) {
+        const struct o_line *l = &o_old[i];
+        if (l->kind != 2) {
+            o_emit(o, l->kind == 1 ? "# ??? " : NULL, l->p, l->n);
+        } else if (l->replaced_by >= 0) {
+            o_emit(o, NULL, o_new[l->replaced_by].p, o_new[l->replaced_by].n);
+        } else {
+            bool in_new = false;
+            for (int j = 0; j < nn; j++) {
+                in_new = in_new || o_same_key(l, &o_new[j]);
+            }
+            o_emit(o, NULL, l->p, l->sentinel_key || in_new ? 0 : l->n);
+        }
+    }
+    for (int j = 0; j < nn; j++) {
+        if (o_new[j].placed) { continue; }
+        if (!has_sig) { o_emit(o, NULL, sig, strlen(sig)); }
+        has_sig = true;
+        o_emit(o, NULL, o_new[j].p, o_new[j].n);
+    }
+    return o->overflow ? CORE_E_LIMIT : CORE_OK;
+}
+
+/* ---------------------------------------------------------------- random texts */
+
+static struct core__rng rng;
+
+static uint32_t below(uint32_t n) {
+    return core__rng_below(&rng, n);
+}
+
+static void put(char *t, size_t *len, const char *s) {
+    size_t n = strlen(s);
+    assert_true(*len + n < TEXT_MAX);
+    memcpy(t + *len, s, n);
+    *len += n;
+}
+
+/* One line: usually what the generator writes, sometimes what a hand may
+ * (new lines: only what splits, and " #x", a directive that reads back as
+ * a comment). */
+static void random_line(char *t, size_t *len, bool old) {
+    static const char *const kw[] = {"monitor",      "known-replica", "known-sentinel",
+                                     "config-epoch", "leader-epoch",  "current-epoch",
+                                     "known-slave",  "KNOWN-Replica", "myid"};
+    static const char *const odd[] = {
+        "port 26379", "dir \"/tmp/x\"", "PORT 1", "'x y' z", "\"sentinel\" monitor m", "sentinel",
+        "include /x", "sentinel 'known-replica' m", "x\vy z", "a\"b c\" d",
+        "sentinel\tmonitor\t m 1", "\vport 2", " #x",
+        /* old lines only from here */
+        "a \"b", "# comment", CORE__CONF_SIGNATURE, "", "  \t ", "\v"};
+    size_t at = *len, odd_len = old ? sizeof(odd) / sizeof(odd[0]) : 13;
+    if (below(4) == 0) {
+        put(t, len, odd[below((uint32_t)odd_len)]);
+    } else {
+        put(t, len, below(8) == 0 ? "Sentinel " : "sentinel ");
+        put(t, len, kw[below(sizeof(kw) / sizeof(kw[0]))]);
+        char v[32];
+        snprintf(v, sizeof(v), " m%u %u", below(3), below(50));
+        put(t, len, v);
+    }
+    if (old && below(10) == 0) { put(t, len, "\r"); }
+    if (below(40) == 0) { put(t, len, " \t"); }
+    if (below(old ? 60 : 400) == 0 && *len > at) { t[at + below((uint32_t)(*len - at))] = '\0'; }
+}
+
+/* A text of random lines (new lines: some empty). */
+static size_t random_text(char *t, bool old, uint32_t lines_max) {
+    size_t len = 0;
+    uint32_t lines = below(lines_max + 1);
+    for (uint32_t i = 0; i < lines; i++) {
+        size_t at = len;
+        random_line(t, &len, old);
+        if (!old && below(30) == 0) { len = at; }
+        if (i + 1 < lines || below(2) == 0) { put(t, &len, "\n"); }
+    }
+    return len;
+}
+
+/* Replaces a random stretch of t[0, n) (any bytes, possibly none) with a
+ * few random lines, as a flush changes a few lines of one master; returns
+ * the new length. */
+static size_t edit_text(char *t, size_t n) {
+    static char mid[TEXT_MAX], rest[TEXT_MAX];
+    size_t a = below((uint32_t)n + 1), b = a + below((uint32_t)(n - a) + 1);
+    if (below(2) == 0) { b = a + (n - a < 40 ? n - a : below(40)); }
+    size_t m = random_text(mid, false, 3), r = n - b;
+    if (a + m + r >= TEXT_MAX) { return n; }
+    memcpy(rest, t + b, r);
+    memcpy(t + a, mid, m);
+    memcpy(t + a + m, rest, r);
+    return a + m + r;
+}
+
+/* ---------------------------------------------------------------- the tests */
+
+struct seq {
+    struct core__conf_rw *rw;
+    char *pool, *prev;
+    char cur[TEXT_MAX * 4], kept[TEXT_MAX * 4], fresh[TEXT_MAX * 4], slow[TEXT_MAX * 4];
+    size_t cur_len;
+};
+
+static struct seq *seq_new(size_t pool_cap) {
+    struct seq *q = calloc(1, sizeof(*q));
+    assert_non_null(q);
+    q->rw = malloc(sizeof(*q->rw));
+    q->pool = malloc(pool_cap);
+    q->prev = malloc(TEXT_MAX);
+    assert_non_null(q->rw);
+    assert_non_null(q->pool);
+    assert_non_null(q->prev);
+    core__conf_rw_init(q->rw, q->pool, pool_cap, q->prev, TEXT_MAX);
+    return q;
+}
+
+static void seq_free(struct seq *q) {
+    free(q->prev);
+    free(q->pool);
+    free(q->rw);
+    free(q);
+}
+
+/* One rewrite of q->cur with new lines neu, through the kept index, from
+ * scratch and by the oracle, into an output of `cap` bytes: all three must
+ * agree. On success the result becomes q->cur. */
+static void seq_step(struct seq *q, const char *neu, size_t neu_len, size_t cap) {
+    struct core__buf kept, fresh;
+    struct o_out slow = {.p = q->slow, .cap = cap};
+    core__buf_init(&kept, q->kept, cap);
+    core__buf_init(&fresh, q->fresh, cap);
+    int rk = core__conf_rw_rewrite(q->rw, q->cur, q->cur_len, neu, neu_len, &kept);
+    int rf = core__conf_rewrite(q->cur, q->cur_len, neu, neu_len, &fresh);
+    int rs = oracle(q->cur, q->cur_len, neu, neu_len, &slow);
+    assert_int_equal(rk, rs);
+    assert_int_equal(rf, rs);
+    if (rk != CORE_OK) { return; }
+    assert_int_equal(kept.len, slow.len);
+    assert_int_equal(fresh.len, slow.len);
+    assert_memory_equal(q->kept, q->slow, slow.len);
+    assert_memory_equal(q->fresh, q->slow, slow.len);
+    memcpy(q->cur, q->kept, kept.len);
+    q->cur_len = kept.len;
+}
+
+/* Goal: a kept index gives the same text as indexing from scratch and as
+ * the rules, over long random sequences of rewrites that add, drop, reorder
+ * and edit lines, including failed rewrites (a bad new line, an output
+ * that does not fit) after which the file stays as it was. Method: 300
+ * random starting files, 12 rewrites each, mostly small edits of the
+ * previous new lines (what the kept new lines are for), differential. */
+static void test_confrw_kept_index_matches_from_scratch(void **state) {
+    (void)state;
+    core__rng_seed(&rng, 8);
+    static char neu[TEXT_MAX];
+    struct seq *q = seq_new(4 * TEXT_MAX);
+    size_t n = 0;
+    for (int run = 0; run < 300; run++) {
+        q->cur_len = random_text(q->cur, true, 30);
+        core__conf_rw_forget(q->rw);
+        for (int step = 0; step < 12; step++) {
+            n = below(3) == 0 ? random_text(neu, false, 40) : edit_text(neu, n);
+            if (below(25) == 0 && n > 0) { neu[below((uint32_t)n)] = '"'; }
+            size_t cap = below(12) == 0 ? below((uint32_t)(q->cur_len + n + 2)) + 1 : TEXT_MAX * 4;
+            seq_step(q, neu, n, cap);
+        }
+    }
+    seq_free(q);
+}
+
+/* Goal: a workspace whose keys fill its pool forgets the unused ones and
+ * re-indexes its file instead of failing, and still agrees with the
+ * oracles. Method: a pool of twice the largest text, and 400 rewrites whose
+ * new lines each bring keys never seen before. */
+static void test_confrw_forgets_keys_when_the_pool_fills(void **state) {
+    (void)state;
+    static char neu[TEXT_MAX];
+    struct seq *q = seq_new(2 * TEXT_MAX * 4);
+    q->cur_len = 0;
+    for (int step = 0; step < 400; step++) {
+        size_t n = 0;
+        for (int k = 0; k < 40; k++) {
+            char line[96];
+            snprintf(line, sizeof(line), "sentinel key-%d-%d-%s m 1\nport%d 1\n", step, k,
+                     "padding-padding-padding-padding-padding", k);
+            put(neu, &n, line);
+        }
+        seq_step(q, neu, n, TEXT_MAX * 4);
+    }
+    seq_free(q);
+}
+
+/* Goal: the kept index keeps the engine's line limit: a file the rewrite
+ * made longer than CORE__CONF_LINES_MAX lines cannot be rewritten again,
+ * exactly as if it had been indexed from scratch. Method: append lines up
+ * to the limit through a kept index; then rewrite the result both through
+ * it and after core__conf_rw_forget() (the one-shot form's key store is
+ * too small for these many keys). */
+static void test_confrw_too_many_lines_stays_refused(void **state) {
+    (void)state;
+    size_t cap = (size_t)CORE__CONF_LINES_MAX * 16;
+    char *neu = malloc(cap), *a = malloc(cap), *b = malloc(cap), *pool = malloc(2 * cap);
+    char *neu_prev = malloc(cap);
+    struct core__conf_rw *rw = malloc(sizeof(*rw));
+    assert_true(neu != NULL && a != NULL && b != NULL && pool != NULL && rw != NULL);
+    assert_non_null(neu_prev);
+    size_t n = 0;
+    for (uint32_t k = 0; k < CORE__CONF_LINES_MAX - 2; k++) {
+        n += (size_t)snprintf(neu + n, cap - n, "sentinel k%u\n", k);
+    }
+    core__conf_rw_init(rw, pool, 2 * cap, neu_prev, cap);
+    struct core__buf out;
+    core__buf_init(&out, a, cap);
+    /* The signature, the lines and the empty line after the final newline:
+     * exactly the limit. */
+    assert_int_equal(core__conf_rw_rewrite(rw, "", 0, neu, n, &out), CORE_OK);
+    size_t len = out.len;
+    n += (size_t)snprintf(neu + n, cap - n, "one-more 1\n");
+    for (int forget = 0; forget < 2; forget++) {
+        if (forget) { core__conf_rw_forget(rw); }
+        core__buf_init(&out, b, cap);
+        assert_int_equal(core__conf_rw_rewrite(rw, a, len, neu, n, &out), CORE_OK);
+    }
+    /* Now a blank line and one more line: over the limit. */
+    memcpy(a, b, out.len);
+    len = out.len;
+    for (int forget = 0; forget < 2; forget++) {
+        if (forget) { core__conf_rw_forget(rw); }
+        core__buf_init(&out, b, cap);
+        assert_int_equal(core__conf_rw_rewrite(rw, a, len, "", 0, &out), CORE_E_LIMIT);
+    }
+    free(rw);
+    free(pool);
+    free(neu_prev);
+    free(neu);
+    free(a);
+    free(b);
+}
+
+int main(void) {
+    core_test_install_handler();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_confrw_kept_index_matches_from_scratch),
+        cmocka_unit_test(test_confrw_forgets_keys_when_the_pool_fills),
+        cmocka_unit_test(test_confrw_too_many_lines_stays_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
