@@ -151,10 +151,10 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters,   s->order,     s->names,        s->rnames,
-                    s->insts,     s->links,     s->conns,        s->index_pool,
-                    s->info_slab, s->conf,      s->conf_scratch, s->conf_out,
-                    s->conf_rw,   s->conf_keys, s->outs,         s->arena};
+    void *ptrs[] = {s->masters,      s->order,    s->names,      s->rnames,    s->insts,
+                    s->links,        s->conns,    s->index_pool, s->info_slab, s->conf,
+                    s->conf_scratch, s->conf_out, s->conf_rw,    s->conf_keys, s->conf_prev,
+                    s->outs,         s->arena};
     struct core_allocator a = s->alloc;
     for (size_t k = 0; k < sizeof(ptrs) / sizeof(ptrs[0]); k++) {
         if (ptrs[k] != NULL) { a.free_cb(a.ud, ptrs[k]); }

@@ -325,7 +325,7 @@ static void test_confrw_forgets_keys_when_the_pool_fills(void **state) {
     for (int step = 0; step < 400; step++) {
         size_t n = 0;
         for (int k = 0; k < 40; k++) {
-            char line[96];
+            char line[128];
             snprintf(line, sizeof(line), "sentinel key-%d-%d-%s m 1\nport%d 1\n", step, k,
                      "padding-padding-padding-padding-padding", k);
             put(neu, &n, line);
