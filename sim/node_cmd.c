@@ -69,21 +69,58 @@ static uint32_t resp_len(uint32_t argc, const size_t *argv_len) {
 
 /* ---------------------------------------------------------------- INFO */
 
+/* INFO is asked for by every sentinel of every instance every few seconds,
+ * and a master's lists all its replicas: the text is assembled from fixed
+ * pieces and decimal numbers, without a printf pass per line. */
 struct text {
     char *buf;
     size_t cap;
     size_t len;
 };
 
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_bytes(struct text *t, const char *s, size_t n) {
+    SIM_ASSERT(n < t->cap - t->len); /* INFO larger than CORE_INFO_BYTES_MAX */
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    t->buf[t->len] = '\0';
+}
 
-static void add(struct text *t, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-    va_end(ap);
-    SIM_ASSERT(n >= 0 && (size_t)n < t->cap - t->len); /* INFO larger than CORE_INFO_BYTES_MAX */
-    t->len += (size_t)n;
+static void add(struct text *t, const char *s) {
+    add_bytes(t, s, strlen(s));
+}
+
+static void add_u64(struct text *t, uint64_t v) {
+    char d[20];
+    size_t n = sizeof(d);
+    do {
+        d[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    add_bytes(t, d + n, sizeof(d) - n);
+}
+
+static void add_i64(struct text *t, int64_t v) {
+    if (v < 0) { add(t, "-"); }
+    add_u64(t, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
+/* "<key><v>\r\n", key including its colon. */
+static void line_u64(struct text *t, const char *key, uint64_t v) {
+    add(t, key);
+    add_u64(t, v);
+    add(t, "\r\n");
+}
+
+static void line_i64(struct text *t, const char *key, int64_t v) {
+    add(t, key);
+    add_i64(t, v);
+    add(t, "\r\n");
+}
+
+static void line_str(struct text *t, const char *key, const char *v) {
+    add(t, key);
+    add(t, v);
+    add(t, "\r\n");
 }
 
 static void info_server(struct sim_world *w, uint32_t i, struct text *t) {
@@ -94,43 +131,44 @@ static void info_server(struct sim_world *w, uint32_t i, struct text *t) {
            "redis_build_id:ae4d7c971a948f0\r\nredis_mode:standalone\r\n"
            "os:Linux 6.1.0 x86_64\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\n"
            "multiplexing_api:epoll\r\natomicvar_api:c11-builtin\r\ngcc_version:12.2.0\r\n");
-    add(t, "process_id:%u\r\nprocess_supervised:no\r\nrun_id:%s\r\ntcp_port:%u\r\n", 1000 + n->proc,
-        n->run_id, w->procs[n->proc].port);
-    add(t,
-        "server_time_usec:%" PRIu64 "\r\nuptime_in_seconds:%" PRIu64 "\r\n"
-        "uptime_in_days:%" PRIu64 "\r\nhz:10\r\nconfigured_hz:10\r\nlru_clock:%" PRIu64 "\r\n",
-        unix_ms * 1000, up_s, up_s / 86400, (unix_ms / 1000) & ((1 << 24) - 1));
-    add(t,
-        "executable:/usr/bin/redis-server\r\nconfig_file:/tmp/sentsim/%s.conf\r\n"
-        "io_threads_active:0\r\n",
-        w->procs[n->proc].name);
+    line_u64(t, "process_id:", 1000 + n->proc);
+    add(t, "process_supervised:no\r\n");
+    line_str(t, "run_id:", n->run_id);
+    line_u64(t, "tcp_port:", w->procs[n->proc].port);
+    line_u64(t, "server_time_usec:", unix_ms * 1000);
+    line_u64(t, "uptime_in_seconds:", up_s);
+    line_u64(t, "uptime_in_days:", up_s / 86400);
+    add(t, "hz:10\r\nconfigured_hz:10\r\n");
+    line_u64(t, "lru_clock:", (unix_ms / 1000) & ((1 << 24) - 1));
+    add(t, "executable:/usr/bin/redis-server\r\nconfig_file:/tmp/sentsim/");
+    add(t, w->procs[n->proc].name);
+    add(t, ".conf\r\nio_threads_active:0\r\n");
 }
 
 static void info_clients(struct sim_world *w, uint32_t i, struct text *t) {
-    uint32_t clients = 0, pubsub = 0;
+    uint32_t clients = 0;
     for (uint32_t e = w->procs[w->nodes[i].proc].conns; e != SIM_NONE;
          e = w->conns[e >> 1].next[e & 1]) {
-        if ((e & 1) != SIM_END_SERVER) { continue; }
-        clients++;
-        pubsub += w->conns[e >> 1].subscribed;
+        clients += (e & 1) == SIM_END_SERVER;
     }
-    add(t,
-        "# Clients\r\nconnected_clients:%u\r\ncluster_connections:0\r\nmaxclients:10000\r\n"
-        "client_recent_max_input_buffer:20480\r\nclient_recent_max_output_buffer:0\r\n"
-        "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-        clients);
-    (void)pubsub;
+    line_u64(t, "# Clients\r\nconnected_clients:", clients);
+    add(t, "cluster_connections:0\r\nmaxclients:10000\r\n"
+           "client_recent_max_input_buffer:20480\r\nclient_recent_max_output_buffer:0\r\n"
+           "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n");
 }
 
 static void info_replica_lines(struct sim_world *w, const struct sim_node *n, struct text *t) {
     bool up = n->repl == SIM_REPL_CONNECTED;
     bool transfer = n->repl == SIM_REPL_SYNC && n->full_sync;
-    add(t, "master_host:%s\r\nmaster_port:%u\r\nmaster_link_status:%s\r\n", n->conf.replicaof_host,
-        n->conf.replicaof_port, up ? "up" : "down");
-    add(t, "master_last_io_seconds_ago:%" PRId64 "\r\nmaster_sync_in_progress:%d\r\n",
-        up ? (int64_t)((w->now_ms - n->last_io_ms) / 1000) : -1, transfer ? 1 : 0);
+    line_str(t, "master_host:", n->conf.replicaof_host);
+    line_u64(t, "master_port:", n->conf.replicaof_port);
+    line_str(t, "master_link_status:", up ? "up" : "down");
+    line_i64(
+        t, "master_last_io_seconds_ago:", up ? (int64_t)((w->now_ms - n->last_io_ms) / 1000) : -1);
+    line_u64(t, "master_sync_in_progress:", transfer ? 1 : 0);
     uint64_t off = n->offset > 0 || n->ever_synced ? n->offset : 1;
-    add(t, "slave_read_repl_offset:%" PRIu64 "\r\nslave_repl_offset:%" PRIu64 "\r\n", off, off);
+    line_u64(t, "slave_read_repl_offset:", off);
+    line_u64(t, "slave_repl_offset:", off);
     if (transfer) {
         add(t, "master_sync_total_bytes:-1\r\nmaster_sync_read_bytes:0\r\n"
                "master_sync_left_bytes:-1\r\nmaster_sync_perc:-0.00\r\n"
@@ -139,40 +177,54 @@ static void info_replica_lines(struct sim_world *w, const struct sim_node *n, st
     if (!up) {
         int64_t since =
             n->down_since_ms < 0 ? -1 : (int64_t)(w->now_ms - (uint64_t)n->down_since_ms) / 1000;
-        add(t, "master_link_down_since_seconds:%" PRId64 "\r\n", since);
+        line_i64(t, "master_link_down_since_seconds:", since);
     }
-    add(t, "slave_priority:%u\r\nslave_read_only:1\r\nreplica_announced:%d\r\n", n->conf.priority,
-        n->conf.announced ? 1 : 0);
+    line_u64(t, "slave_priority:", n->conf.priority);
+    add(t, "slave_read_only:1\r\n");
+    line_u64(t, "replica_announced:", n->conf.announced ? 1 : 0);
+}
+
+static void info_slave_line(struct sim_world *w,
+                            uint32_t k,
+                            const struct sim_node *rn,
+                            struct text *t) {
+    const char *state = rn->repl == SIM_REPL_CONNECTED ? "online"
+                        : rn->full_sync                ? "wait_bgsave"
+                                                       : "online";
+    uint64_t lag =
+        rn->unreach_since_ms == UINT64_MAX ? 0 : (w->now_ms - rn->unreach_since_ms) / 1000;
+    add(t, "slave");
+    add_u64(t, k);
+    add(t, ":ip=" SIM_IP ",port=");
+    add_u64(t, w->procs[rn->proc].port);
+    add(t, ",state=");
+    add(t, state);
+    add(t, ",offset=");
+    add_u64(t, rn->offset);
+    line_u64(t, ",lag=", lag);
 }
 
 static void info_replication(struct sim_world *w, uint32_t i, struct text *t) {
     const struct sim_node *n = &w->nodes[i];
-    add(t, "# Replication\r\nrole:%s\r\n", n->conf.replicaof_port == 0 ? "master" : "slave");
+    line_str(t, "# Replication\r\nrole:", n->conf.replicaof_port == 0 ? "master" : "slave");
     if (n->conf.replicaof_port != 0) { info_replica_lines(w, n, t); }
     uint32_t count = 0;
     for (uint32_t r = n->rep_head; r != SIM_NONE; r = w->nodes[r].rep_next) {
         count++;
     }
-    add(t, "connected_slaves:%u\r\n", count);
+    line_u64(t, "connected_slaves:", count);
     uint32_t k = 0;
     for (uint32_t r = n->rep_head; r != SIM_NONE; r = w->nodes[r].rep_next, k++) {
-        const struct sim_node *rn = &w->nodes[r];
-        const char *state = rn->repl == SIM_REPL_CONNECTED ? "online"
-                            : rn->full_sync                ? "wait_bgsave"
-                                                           : "online";
-        uint64_t lag =
-            rn->unreach_since_ms == UINT64_MAX ? 0 : (w->now_ms - rn->unreach_since_ms) / 1000;
-        add(t, "slave%u:ip=%s,port=%u,state=%s,offset=%" PRIu64 ",lag=%" PRIu64 "\r\n", k, SIM_IP,
-            w->procs[rn->proc].port, state, rn->offset, lag);
+        info_slave_line(w, k, &w->nodes[r], t);
     }
-    add(t, "master_failover_state:no-failover\r\nmaster_replid:%s\r\nmaster_replid2:%s\r\n",
-        n->replid, n->replid2);
-    add(t, "master_repl_offset:%" PRIu64 "\r\nsecond_repl_offset:%" PRId64 "\r\n", n->offset,
-        n->second_off < 0 ? (int64_t)-1 : n->second_off + 1);
-    add(t,
-        "repl_backlog_active:1\r\nrepl_backlog_size:1048576\r\n"
-        "repl_backlog_first_byte_offset:1\r\nrepl_backlog_histlen:%" PRIu64 "\r\n",
-        n->offset);
+    add(t, "master_failover_state:no-failover\r\n");
+    line_str(t, "master_replid:", n->replid);
+    line_str(t, "master_replid2:", n->replid2);
+    line_u64(t, "master_repl_offset:", n->offset);
+    line_i64(t, "second_repl_offset:", n->second_off < 0 ? (int64_t)-1 : n->second_off + 1);
+    add(t, "repl_backlog_active:1\r\nrepl_backlog_size:1048576\r\n"
+           "repl_backlog_first_byte_offset:1\r\n");
+    line_u64(t, "repl_backlog_histlen:", n->offset);
 }
 
 uint32_t sim__node_info(
