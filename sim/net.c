@@ -81,41 +81,53 @@ static uint32_t take(uint32_t *free_head, uint32_t *used, uint32_t cap, const ui
     return (*used)++;
 }
 
-static uint32_t msg_alloc(struct sim_world *w, const uint8_t *payload, uint32_t len) {
+uint32_t sim__payload_new(struct sim_world *w, const uint8_t *bytes, uint32_t len) {
+    uint32_t head = SIM_NONE;
+    uint32_t *link = &head;
+    for (uint32_t off = 0; off < len; off += SIM_CHUNK_DATA) {
+        uint32_t chead = w->chunk_free;
+        uint32_t c = take(&w->chunk_free, &w->chunks_used, w->chunks_cap,
+                          chead != SIM_NONE ? &w->chunks[chead].next : NULL);
+        uint32_t n = len - off < SIM_CHUNK_DATA ? len - off : SIM_CHUNK_DATA;
+        memcpy(w->chunks[c].data, bytes + off, n);
+        w->chunks[c].next = SIM_NONE;
+        *link = c;
+        link = &w->chunks[c].next;
+    }
+    if (head != SIM_NONE) { w->chunks[head].refs = 1; }
+    return head;
+}
+
+static uint32_t payload_ref(struct sim_world *w, uint32_t payload) {
+    if (payload != SIM_NONE) { w->chunks[payload].refs++; }
+    return payload;
+}
+
+void sim__payload_release(struct sim_world *w, uint32_t payload) {
+    if (payload == SIM_NONE || --w->chunks[payload].refs > 0) { return; }
+    for (uint32_t c = payload; c != SIM_NONE;) {
+        uint32_t next = w->chunks[c].next;
+        w->chunks[c].next = w->chunk_free;
+        w->chunk_free = c;
+        c = next;
+    }
+}
+
+/* A message carrying `payload` (one reference of which it takes over). */
+static uint32_t msg_alloc(struct sim_world *w, uint32_t payload, uint32_t len) {
     uint32_t head = w->msg_free;
     bool fresh = head == SIM_NONE;
     uint32_t m = take(&w->msg_free, &w->msgs_used, w->msgs_cap,
                       head != SIM_NONE ? &w->msgs[head].next : NULL);
     struct sim_msg *msg = &w->msgs[m];
     uint32_t gen = fresh ? 0 : msg->gen;
-    memset(msg, 0, sizeof(*msg));
-    msg->gen = gen;
-    msg->next = SIM_NONE;
-    msg->len = len;
-    msg->chunk = SIM_NONE;
-    uint32_t *link = &msg->chunk;
-    for (uint32_t off = 0; off < len; off += SIM_CHUNK_DATA) {
-        uint32_t chead = w->chunk_free;
-        uint32_t c = take(&w->chunk_free, &w->chunks_used, w->chunks_cap,
-                          chead != SIM_NONE ? &w->chunks[chead].next : NULL);
-        uint32_t n = len - off < SIM_CHUNK_DATA ? len - off : SIM_CHUNK_DATA;
-        memcpy(w->chunks[c].data, payload + off, n);
-        w->chunks[c].next = SIM_NONE;
-        *link = c;
-        link = &w->chunks[c].next;
-    }
+    *msg = (struct sim_msg){.gen = gen, .next = SIM_NONE, .len = len, .chunk = payload};
     return m;
 }
 
 void sim__msg_free(struct sim_world *w, uint32_t m) {
     SIM_ASSERT(m < w->msgs_cap);
-    uint32_t c = w->msgs[m].chunk;
-    while (c != SIM_NONE) {
-        uint32_t next = w->chunks[c].next;
-        w->chunks[c].next = w->chunk_free;
-        w->chunk_free = c;
-        c = next;
-    }
+    sim__payload_release(w, w->msgs[m].chunk);
     w->msgs[m].chunk = SIM_NONE;
     w->msgs[m].gen++;
     w->msgs[m].next = w->msg_free;
@@ -125,6 +137,8 @@ void sim__msg_free(struct sim_world *w, uint32_t m) {
 const uint8_t *sim__msg_payload(struct sim_world *w, uint32_t m) {
     const struct sim_msg *msg = &w->msgs[m];
     SIM_ASSERT(msg->len <= SIM_SCRATCH_BYTES);
+    /* Most payloads fit in one chunk: read them in place. */
+    if (msg->len > 0 && msg->len <= SIM_CHUNK_DATA) { return w->chunks[msg->chunk].data; }
     uint32_t off = 0;
     for (uint32_t c = msg->chunk; c != SIM_NONE; c = w->chunks[c].next) {
         uint32_t n = msg->len - off < SIM_CHUNK_DATA ? msg->len - off : SIM_CHUNK_DATA;
@@ -136,10 +150,9 @@ const uint8_t *sim__msg_payload(struct sim_world *w, uint32_t m) {
 }
 
 uint32_t sim__msg_clone(struct sim_world *w, uint32_t m) {
-    const uint8_t *p = sim__msg_payload(w, m);
-    uint32_t copy = msg_alloc(w, p, w->msgs[m].len);
-    struct sim_msg *dst = &w->msgs[copy];
     const struct sim_msg *src = &w->msgs[m];
+    uint32_t copy = msg_alloc(w, payload_ref(w, src->chunk), src->len);
+    struct sim_msg *dst = &w->msgs[copy];
     dst->kind = src->kind;
     dst->to_end = src->to_end;
     dst->conn = src->conn;
@@ -290,7 +303,7 @@ static void enqueue(struct sim_world *w,
                     enum sim_end to_end,
                     enum sim_msg_kind kind,
                     uint64_t cmd,
-                    const uint8_t *payload,
+                    uint32_t payload,
                     uint32_t len,
                     uint32_t from_proc,
                     uint32_t to_proc) {
@@ -338,11 +351,20 @@ uint32_t sim__net_connect(struct sim_world *w,
         (!w->procs[to_proc].up && !sim__net_blocked(w, from_proc, to_proc))) {
         /* Nobody listens on that port: the peer's kernel refuses the SYN, and
          * the error comes back one latency later. */
-        enqueue(w, conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, NULL, 0, from_proc, to_proc);
+        enqueue(w, conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, SIM_NONE, 0, from_proc, to_proc);
     } else {
-        enqueue(w, conn, SIM_END_SERVER, SIM_MSG_CONNECT, 0, NULL, 0, from_proc, to_proc);
+        enqueue(w, conn, SIM_END_SERVER, SIM_MSG_CONNECT, 0, SIM_NONE, 0, from_proc, to_proc);
     }
     return conn;
+}
+
+/* The destination process of a send from `from_end`, or SIM_NONE when the
+ * connect is being refused (what is sent then goes nowhere). */
+static uint32_t send_target(const struct sim_world *w, uint32_t conn, enum sim_end from_end) {
+    const struct sim_conn *c = &w->conns[conn];
+    SIM_ASSERT(c->used);
+    SIM_ASSERT(c->open[from_end]);
+    return c->proc[from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT];
 }
 
 void sim__net_send(struct sim_world *w,
@@ -352,13 +374,22 @@ void sim__net_send(struct sim_world *w,
                    uint64_t cmd,
                    const uint8_t *payload,
                    uint32_t len) {
-    struct sim_conn *c = &w->conns[conn];
-    SIM_ASSERT(c->used);
-    SIM_ASSERT(c->open[from_end]);
-    enum sim_end to_end = from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT;
-    uint32_t from = c->proc[from_end], to = c->proc[to_end];
-    if (to == SIM_NONE) { return; } /* the connect is being refused */
-    enqueue(w, conn, to_end, kind, cmd, payload, len, from, to);
+    uint32_t to = send_target(w, conn, from_end);
+    if (to == SIM_NONE) { return; }
+    enqueue(w, conn, from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT, kind, cmd,
+            sim__payload_new(w, payload, len), len, w->conns[conn].proc[from_end], to);
+}
+
+void sim__net_send_shared(struct sim_world *w,
+                          uint32_t conn,
+                          enum sim_end from_end,
+                          enum sim_msg_kind kind,
+                          uint32_t payload,
+                          uint32_t len) {
+    uint32_t to = send_target(w, conn, from_end);
+    if (to == SIM_NONE) { return; }
+    enqueue(w, conn, from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT, kind, 0,
+            payload_ref(w, payload), len, w->conns[conn].proc[from_end], to);
 }
 
 void sim__net_close(struct sim_world *w, uint32_t conn, enum sim_end end) {
@@ -369,7 +400,7 @@ void sim__net_close(struct sim_world *w, uint32_t conn, enum sim_end end) {
     end_unlink(w, conn, end);
     enum sim_end other = end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT;
     if (c->open[other]) {
-        enqueue(w, conn, other, SIM_MSG_CLOSE, 0, NULL, 0, c->proc[end], c->proc[other]);
+        enqueue(w, conn, other, SIM_MSG_CLOSE, 0, SIM_NONE, 0, c->proc[end], c->proc[other]);
     } else {
         /* A connect still in flight dies with the slot's generation. */
         conn_release(w, conn);
@@ -484,7 +515,7 @@ void sim__net_deliver(struct sim_world *w, uint32_t m, uint64_t gen) {
             sim__msg_free(w, m);
             return;
         }
-        enqueue(w, msg->conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, NULL, 0, to,
+        enqueue(w, msg->conn, SIM_END_CLIENT, SIM_MSG_REFUSE, 0, SIM_NONE, 0, to,
                 c->proc[SIM_END_CLIENT]);
         sim__msg_free(w, m);
         return;

@@ -489,19 +489,17 @@ void sim__node_replicaof(
 
 /* ---------------------------------------------------------------- the stream */
 
-/* Hands stream data (a write or a PUBLISH) to node i's replicas, recursively. */
+/* Hands stream data (a write, or a PUBLISH whose push message is stored
+ * once as `push`) to node i's replicas, recursively. */
 static void propagate(struct sim_world *w,
                       uint32_t i,
                       uint64_t key,
                       uint32_t bytes,
-                      const char *ch,
-                      size_t ch_len,
-                      const char *pl,
-                      size_t pl_len);
+                      uint32_t push,
+                      uint32_t push_len);
 
-/* Sends a Pub/Sub message to node r's subscribers; returns how many got it. */
-static uint32_t notify(
-    struct sim_world *w, uint32_t r, const char *ch, size_t ch_len, const char *pl, size_t pl_len) {
+/* Sends a stored Pub/Sub message to node r's subscribers; returns how many got it. */
+static uint32_t notify(struct sim_world *w, uint32_t r, uint32_t push, uint32_t push_len) {
     uint32_t receivers = 0;
     uint32_t e = w->procs[w->nodes[r].proc].conns;
     while (e != SIM_NONE) {
@@ -509,8 +507,7 @@ static uint32_t notify(
         enum sim_end end = (enum sim_end)(e & 1);
         e = w->conns[c].next[end];
         if (end == SIM_END_SERVER && w->conns[c].subscribed) {
-            uint32_t len = sim__encode_push(w->scratch, SIM_SCRATCH_BYTES, ch, ch_len, pl, pl_len);
-            sim__net_send(w, c, SIM_END_SERVER, SIM_MSG_PUSH, 0, w->scratch, len);
+            sim__net_send_shared(w, c, SIM_END_SERVER, SIM_MSG_PUSH, push, push_len);
             receivers++;
         }
     }
@@ -521,26 +518,22 @@ static void apply(struct sim_world *w,
                   uint32_t r,
                   uint64_t key,
                   uint32_t bytes,
-                  const char *ch,
-                  size_t ch_len,
-                  const char *pl,
-                  size_t pl_len) {
+                  uint32_t push,
+                  uint32_t push_len) {
     struct sim_node *n = &w->nodes[r];
     if (key != UINT64_MAX && n->data != NULL) { n->data[key / 64] |= 1ULL << (key % 64); }
     n->offset += bytes;
     n->last_io_ms = w->now_ms;
-    if (ch != NULL) { notify(w, r, ch, ch_len, pl, pl_len); }
-    propagate(w, r, key, bytes, ch, ch_len, pl, pl_len);
+    if (push != SIM_NONE) { notify(w, r, push, push_len); }
+    propagate(w, r, key, bytes, push, push_len);
 }
 
 static void propagate(struct sim_world *w,
                       uint32_t i,
                       uint64_t key,
                       uint32_t bytes,
-                      const char *ch,
-                      size_t ch_len,
-                      const char *pl,
-                      size_t pl_len) {
+                      uint32_t push,
+                      uint32_t push_len) {
     for (uint32_t r = w->nodes[i].rep_head; r != SIM_NONE; r = w->nodes[r].rep_next) {
         struct sim_node *rn = &w->nodes[r];
         if (rn->repl != SIM_REPL_CONNECTED || rn->behind) { continue; }
@@ -549,7 +542,7 @@ static void propagate(struct sim_world *w,
             arm(w, r, w->now_ms);
             continue;
         }
-        apply(w, r, key, bytes, ch, ch_len, pl, pl_len);
+        apply(w, r, key, bytes, push, push_len);
     }
 }
 
@@ -570,7 +563,7 @@ uint32_t sim__node_good_replicas(const struct sim_world *w, uint32_t i) {
 
 void sim__node_write(struct sim_world *w, uint32_t i, uint64_t key, uint32_t bytes) {
     SIM_ASSERT(sim__node_is_master(w, i));
-    apply(w, i, key, bytes, NULL, 0, NULL, 0);
+    apply(w, i, key, bytes, SIM_NONE, 0);
 }
 
 uint32_t sim__node_publish(struct sim_world *w,
@@ -580,13 +573,15 @@ uint32_t sim__node_publish(struct sim_world *w,
                            const char *payload,
                            size_t payload_len,
                            uint32_t bytes) {
+    uint32_t len =
+        sim__encode_push(w->scratch, SIM_SCRATCH_BYTES, channel, channel_len, payload, payload_len);
+    uint32_t push = sim__payload_new(w, w->scratch, len);
+    uint32_t receivers = notify(w, i, push, len);
     /* Only a master feeds its replication stream; a replica's PUBLISH stays local. */
-    if (!sim__node_is_master(w, i)) {
-        return notify(w, i, channel, channel_len, payload, payload_len);
+    if (sim__node_is_master(w, i)) {
+        w->nodes[i].offset += bytes;
+        propagate(w, i, UINT64_MAX, bytes, push, len);
     }
-    uint32_t receivers = notify(w, i, channel, channel_len, payload, payload_len);
-    struct sim_node *n = &w->nodes[i];
-    n->offset += bytes;
-    propagate(w, i, UINT64_MAX, bytes, channel, channel_len, payload, payload_len);
+    sim__payload_release(w, push);
     return receivers;
 }

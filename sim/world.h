@@ -123,6 +123,7 @@ struct sim_msg {
 
 struct sim_chunk {
     uint32_t next;
+    uint32_t refs; /* first chunk of a payload: messages holding it */
     uint8_t data[SIM_CHUNK_DATA];
 };
 
@@ -337,6 +338,14 @@ void sim__net_send(struct sim_world *w,
                    uint64_t cmd,
                    const uint8_t *payload,
                    uint32_t len);
+/* Sends a stored payload (sim__payload_new) without copying it: a Pub/Sub
+ * fan-out shares one copy among all its messages. */
+void sim__net_send_shared(struct sim_world *w,
+                          uint32_t conn,
+                          enum sim_end from_end,
+                          enum sim_msg_kind kind,
+                          uint32_t payload,
+                          uint32_t len);
 /* Closes one end; the other end learns it one latency later. */
 void sim__net_close(struct sim_world *w, uint32_t conn, enum sim_end end);
 /* The process died: every end it had is reset. */
@@ -354,9 +363,14 @@ void sim__net_partition(struct sim_world *w,
                         const struct scn_set *b,
                         bool one_way);
 void sim__net_heal(struct sim_world *w);
-/* Message payload access: copies the payload into w->scratch2, returns it. */
+/* A payload stored once for several messages; the caller holds one
+ * reference, dropped with sim__payload_release(). SIM_NONE when len is 0. */
+uint32_t sim__payload_new(struct sim_world *w, const uint8_t *bytes, uint32_t len);
+void sim__payload_release(struct sim_world *w, uint32_t payload);
+/* Message payload access, valid until the message is freed or the next
+ * call: in place when it fits one chunk, else copied into w->scratch2. */
 const uint8_t *sim__msg_payload(struct sim_world *w, uint32_t msg);
-/* A copy of a message (for MULTI queues), not scheduled anywhere. */
+/* A copy of a message (for MULTI queues, sharing its payload), not scheduled anywhere. */
 uint32_t sim__msg_clone(struct sim_world *w, uint32_t msg);
 void sim__msg_free(struct sim_world *w, uint32_t msg);
 bool sim__conn_live(const struct sim_world *w, uint32_t conn, uint32_t gen);
