@@ -27,6 +27,8 @@
 
 /* ---------------------------------------------------------------- pools */
 
+_Static_assert(sizeof(struct sim_conn) == 64, "a connection fills one cache line");
+
 /* Messages a hung sentinel-to-sentinel link may accumulate. A sentinel asks
  * every peer about each SDOWN master at every tick (a normal and a forced
  * round, with no pending-commands cap: spec §7.2.2, §19 item 23) until its
@@ -55,14 +57,18 @@ int sim__net_init(struct sim_world *w) {
     SIM_ASSERT(msgs < UINT32_MAX / 2);
     w->msgs_cap = (uint32_t)msgs;
     w->chunks_cap = w->msgs_cap + 65536;
-    w->conns = calloc(w->conns_cap, sizeof(*w->conns));
+    /* Connections on cache-line boundaries (one line each). */
+    w->conns = aligned_alloc(64, (size_t)w->conns_cap * sizeof(*w->conns));
+    w->sessions = malloc((size_t)w->conns_cap * sizeof(*w->sessions));
     w->msgs = malloc((size_t)w->msgs_cap * sizeof(*w->msgs));
     w->chunks = malloc((size_t)w->chunks_cap * sizeof(*w->chunks));
     w->bitset_bytes = (w->procs_len + 7) / 8;
     w->bitset_pool = calloc(2 * SIM_PARTITIONS_MAX, w->bitset_bytes);
-    if (w->conns == NULL || w->msgs == NULL || w->chunks == NULL || w->bitset_pool == NULL) {
+    if (w->conns == NULL || w->sessions == NULL || w->msgs == NULL || w->chunks == NULL ||
+        w->bitset_pool == NULL) {
         return -1;
     }
+    memset(w->conns, 0, (size_t)w->conns_cap * sizeof(*w->conns));
     /* Free lists start empty and slots are taken from the never-used tail
      * first, so a run touches only the memory it actually uses. */
     w->conn_free = w->msg_free = w->chunk_free = SIM_NONE;
@@ -181,9 +187,57 @@ static void end_link(struct sim_world *w, uint32_t conn, enum sim_end end) {
     p->conns = END_ID(conn, end);
 }
 
+/* The subscriber list holds the subscribed server ends of a process in the
+ * order of its end list (newest first), which is the order a PUBLISH
+ * reaches them in; it spares a PUBLISH the walk over every client. */
+void sim__net_subscribe(struct sim_world *w, uint32_t conn) {
+    struct sim_conn *c = &w->conns[conn];
+    SIM_ASSERT(c->open[SIM_END_SERVER]);
+    if (c->subscribed) { return; }
+    c->subscribed = true;
+    struct sim_proc *p = &w->procs[c->proc[SIM_END_SERVER]];
+    /* Join before the next older subscribed end, or at the tail. */
+    uint32_t before = SIM_NONE, last = SIM_NONE;
+    for (uint32_t e = c->next[SIM_END_SERVER]; e != SIM_NONE; e = w->conns[e >> 1].next[e & 1]) {
+        if ((e & 1) == SIM_END_SERVER && w->conns[e >> 1].subscribed) {
+            before = e >> 1;
+            break;
+        }
+    }
+    if (before == SIM_NONE) {
+        for (uint32_t s = p->subs; s != SIM_NONE; s = w->conns[s].sub_next) {
+            last = s;
+        }
+    } else {
+        last = w->conns[before].sub_prev;
+    }
+    c->sub_prev = last;
+    c->sub_next = before;
+    if (last == SIM_NONE) {
+        p->subs = conn;
+    } else {
+        w->conns[last].sub_next = conn;
+    }
+    if (before != SIM_NONE) { w->conns[before].sub_prev = conn; }
+}
+
+static void sub_unlink(struct sim_world *w, uint32_t conn) {
+    struct sim_conn *c = &w->conns[conn];
+    struct sim_proc *p = &w->procs[c->proc[SIM_END_SERVER]];
+    if (c->sub_prev == SIM_NONE) {
+        SIM_ASSERT(p->subs == conn);
+        p->subs = c->sub_next;
+    } else {
+        w->conns[c->sub_prev].sub_next = c->sub_next;
+    }
+    if (c->sub_next != SIM_NONE) { w->conns[c->sub_next].sub_prev = c->sub_prev; }
+    c->sub_prev = c->sub_next = SIM_NONE;
+}
+
 static void end_unlink(struct sim_world *w, uint32_t conn, enum sim_end end) {
     struct sim_conn *c = &w->conns[conn];
     struct sim_proc *p = &w->procs[c->proc[end]];
+    if (end == SIM_END_SERVER && c->subscribed) { sub_unlink(w, conn); }
     if (c->prev[end] == SIM_NONE) {
         SIM_ASSERT(p->conns == END_ID(conn, end));
         p->conns = c->next[end];
@@ -198,7 +252,7 @@ static void end_unlink(struct sim_world *w, uint32_t conn, enum sim_end end) {
 static void conn_release(struct sim_world *w, uint32_t conn) {
     struct sim_conn *c = &w->conns[conn];
     SIM_ASSERT(!c->open[0] && !c->open[1]);
-    uint32_t lists[3] = {c->multi_head, c->q_head[0], c->q_head[1]};
+    uint32_t lists[3] = {w->sessions[conn].multi_head, c->q_head[0], c->q_head[1]};
     for (int l = 0; l < 3; l++) {
         for (uint32_t m = lists[l]; m != SIM_NONE;) {
             uint32_t next = w->msgs[m].next;
@@ -328,8 +382,7 @@ static void enqueue(struct sim_world *w,
 uint32_t sim__net_connect(struct sim_world *w,
                           uint32_t from_proc,
                           uint32_t to_proc,
-                          uint32_t owner,
-                          enum core_conn_kind kind) {
+                          uint32_t owner) {
     SIM_ASSERT(w->procs[from_proc].up);
     uint32_t head = w->conn_free;
     uint32_t conn = take(&w->conn_free, &w->conns_used, w->conns_cap,
@@ -343,9 +396,12 @@ uint32_t sim__net_connect(struct sim_world *w,
     c->proc[SIM_END_CLIENT] = from_proc;
     c->proc[SIM_END_SERVER] = to_proc;
     c->owner = owner;
-    c->core_kind = kind;
-    c->multi_head = c->multi_tail = SIM_NONE;
     c->q_head[0] = c->q_head[1] = c->q_tail[0] = c->q_tail[1] = SIM_NONE;
+    c->sub_prev = c->sub_next = SIM_NONE;
+    struct sim_session *ss = &w->sessions[conn];
+    ss->in_multi = false;
+    ss->multi_head = ss->multi_tail = SIM_NONE;
+    ss->multi_len = ss->pending_head = ss->pending_len = 0;
     end_link(w, conn, SIM_END_CLIENT);
     if (to_proc == SIM_NONE ||
         (!w->procs[to_proc].up && !sim__net_blocked(w, from_proc, to_proc))) {

@@ -501,15 +501,9 @@ static void propagate(struct sim_world *w,
 /* Sends a stored Pub/Sub message to node r's subscribers; returns how many got it. */
 static uint32_t notify(struct sim_world *w, uint32_t r, uint32_t push, uint32_t push_len) {
     uint32_t receivers = 0;
-    uint32_t e = w->procs[w->nodes[r].proc].conns;
-    while (e != SIM_NONE) {
-        uint32_t c = e >> 1;
-        enum sim_end end = (enum sim_end)(e & 1);
-        e = w->conns[c].next[end];
-        if (end == SIM_END_SERVER && w->conns[c].subscribed) {
-            sim__net_send_shared(w, c, SIM_END_SERVER, SIM_MSG_PUSH, push, push_len);
-            receivers++;
-        }
+    for (uint32_t c = w->procs[w->nodes[r].proc].subs; c != SIM_NONE; c = w->conns[c].sub_next) {
+        sim__net_send_shared(w, c, SIM_END_SERVER, SIM_MSG_PUSH, push, push_len);
+        receivers++;
     }
     return receivers;
 }

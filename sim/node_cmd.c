@@ -399,7 +399,7 @@ static void cmd_auth(struct sim_world *w, uint32_t i, const struct call *k, stru
 }
 
 static void cmd_subscribe(struct sim_world *w, const struct call *k, struct res *res) {
-    if (k->conn != SIM_NONE) { w->conns[k->conn].subscribed = true; }
+    if (k->conn != SIM_NONE) { sim__net_subscribe(w, k->conn); }
     res->els[0] = (struct core_reply){.type = CORE_REPLY_BULK, .str = "subscribe", .len = 9};
     snprintf(res->text, sizeof(res->text), "%s", k->argc >= 2 ? k->argv[1] : "");
     res->els[1] =
@@ -512,30 +512,30 @@ static void send_reply(struct sim_world *w,
 /* Queues a command inside MULTI; false when the queue is full (our bound:
  * Sentinel's transaction has 5 commands, Redis itself has none). */
 static bool queue_multi(struct sim_world *w, uint32_t conn, uint32_t msg) {
-    struct sim_conn *c = &w->conns[conn];
-    if (c->multi_len >= EXEC_MAX) { return false; }
+    struct sim_session *ss = &w->sessions[conn];
+    if (ss->multi_len >= EXEC_MAX) { return false; }
     uint32_t copy = sim__msg_clone(w, msg);
-    if (c->multi_tail == SIM_NONE) {
-        c->multi_head = copy;
+    if (ss->multi_tail == SIM_NONE) {
+        ss->multi_head = copy;
     } else {
-        w->msgs[c->multi_tail].next = copy;
+        w->msgs[ss->multi_tail].next = copy;
     }
-    c->multi_tail = copy;
-    c->multi_len++;
+    ss->multi_tail = copy;
+    ss->multi_len++;
     return true;
 }
 
 /* EXEC: runs the queued commands; returns false if the node stopped. */
 static bool exec_multi(struct sim_world *w, uint32_t i, uint32_t conn, uint64_t cmd) {
-    struct sim_conn *c = &w->conns[conn];
+    struct sim_session *ss = &w->sessions[conn];
     static struct res results[EXEC_MAX];
     struct core_reply els[EXEC_MAX];
     uint32_t n = 0;
-    uint32_t gen = c->gen;
-    c->in_multi = false;
-    uint32_t m = c->multi_head;
-    c->multi_head = c->multi_tail = SIM_NONE;
-    c->multi_len = 0;
+    uint32_t gen = w->conns[conn].gen;
+    ss->in_multi = false;
+    uint32_t m = ss->multi_head;
+    ss->multi_head = ss->multi_tail = SIM_NONE;
+    ss->multi_len = 0;
     bool alive = true;
     while (m != SIM_NONE) {
         uint32_t next = w->msgs[m].next;
@@ -567,6 +567,7 @@ static bool exec_multi(struct sim_world *w, uint32_t i, uint32_t conn, uint64_t 
 void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t msg) {
     struct sim_node *n = &w->nodes[i];
     struct sim_conn *c = &w->conns[conn];
+    struct sim_session *ss = &w->sessions[conn];
     const char *argv[SIM_ARGV_MAX];
     size_t argv_len[SIM_ARGV_MAX];
     const uint8_t *p = sim__msg_payload(w, msg);
@@ -581,16 +582,16 @@ void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t 
                !is(argv[0], "hello")) {
         res_status(&res, CORE_REPLY_ERROR, "NOAUTH Authentication required.");
     } else if (is(argv[0], "multi")) {
-        c->in_multi = true;
+        ss->in_multi = true;
         res_status(&res, CORE_REPLY_STATUS, "OK");
     } else if (is(argv[0], "exec")) {
-        if (!c->in_multi) {
+        if (!ss->in_multi) {
             res_status(&res, CORE_REPLY_ERROR, "ERR EXEC without MULTI");
         } else {
             exec_multi(w, i, conn, cmd);
             return;
         }
-    } else if (c->in_multi && !is(argv[0], "discard")) {
+    } else if (ss->in_multi && !is(argv[0], "discard")) {
         if (queue_multi(w, conn, msg)) {
             res_status(&res, CORE_REPLY_STATUS, "QUEUED");
         } else {
@@ -598,9 +599,9 @@ void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t 
                        EXEC_MAX);
         }
     } else if (is(argv[0], "discard")) {
-        res_status(&res, c->in_multi ? CORE_REPLY_STATUS : CORE_REPLY_ERROR,
-                   c->in_multi ? "OK" : "ERR DISCARD without MULTI");
-        c->in_multi = false;
+        res_status(&res, ss->in_multi ? CORE_REPLY_STATUS : CORE_REPLY_ERROR,
+                   ss->in_multi ? "OK" : "ERR DISCARD without MULTI");
+        ss->in_multi = false;
     } else if (!execute(w, i, &k, &res)) {
         return;
     }

@@ -218,7 +218,7 @@ static void do_connect(struct sim_world *w, uint32_t i, const struct core_output
     struct sim_sentinel *s = &w->sentinels[i];
     SIM_ASSERT(o->ip != NULL);
     uint32_t to = sim__proc_at(w, o->ip, o->port);
-    uint32_t wc = sim__net_connect(w, s->proc, to, o->conn, o->conn_kind);
+    uint32_t wc = sim__net_connect(w, s->proc, to, o->conn);
     map_put(&s->map, o->conn, wc);
 }
 
@@ -250,11 +250,11 @@ static void do_reply(struct sim_world *w, uint32_t i, const struct core_output *
     uint32_t conn = (uint32_t)(o->client & 0xffffffffu);
     uint32_t gen = (uint32_t)(o->client >> 32);
     if (!sim__conn_live(w, conn, gen) || !w->conns[conn].open[SIM_END_SERVER]) { return; }
-    struct sim_conn *c = &w->conns[conn];
-    SIM_ASSERT(c->pending_len > 0); /* a reply nobody asked for */
-    uint64_t cmd = c->pending[c->pending_head];
-    c->pending_head = (c->pending_head + 1) % SIM_PENDING_MAX;
-    c->pending_len--;
+    struct sim_session *ss = &w->sessions[conn];
+    SIM_ASSERT(ss->pending_len > 0); /* a reply nobody asked for */
+    uint64_t cmd = ss->pending[ss->pending_head];
+    ss->pending_head = (ss->pending_head + 1) % SIM_PENDING_MAX;
+    ss->pending_len--;
     uint32_t len = sim__encode_reply(w->scratch, SIM_SCRATCH_BYTES, o->reply);
     sim__net_send(w, conn, SIM_END_SERVER, SIM_MSG_REPLY, cmd, w->scratch, len);
 }
@@ -458,9 +458,10 @@ static void serve_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32
         sim__net_send(w, conn, SIM_END_SERVER, SIM_MSG_REPLY, w->msgs[msg].cmd, w->scratch, len);
         return;
     }
-    SIM_ASSERT(c->pending_len < SIM_PENDING_MAX);
-    c->pending[(c->pending_head + c->pending_len) % SIM_PENDING_MAX] = w->msgs[msg].cmd;
-    c->pending_len++;
+    struct sim_session *ss = &w->sessions[conn];
+    SIM_ASSERT(ss->pending_len < SIM_PENDING_MAX);
+    ss->pending[(ss->pending_head + ss->pending_len) % SIM_PENDING_MAX] = w->msgs[msg].cmd;
+    ss->pending_len++;
     struct core_input in = {
         .kind = CORE_IN_COMMAND,
         .client = ((uint64_t)c->gen << 32) | conn,

@@ -91,7 +91,7 @@ static void ask(struct sim_world *w) {
     struct sim_client *c = &w->client;
     if (c->sconn == SIM_NONE) {
         uint32_t to = w->sentinels[c->sentinel].proc;
-        c->sconn = sim__net_connect(w, c->proc, to, 0, CORE_CONN_CMD);
+        c->sconn = sim__net_connect(w, c->proc, to, 0);
     }
     const char *argv[] = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME",
                           w->scn->groups[w->scn->workload.group].name};
@@ -103,7 +103,7 @@ static void write_next(struct sim_world *w) {
     struct sim_client *c = &w->client;
     if (c->writes >= c->writes_cap) { return; }
     if (c->mconn == SIM_NONE) {
-        c->mconn = sim__net_connect(w, c->proc, w->nodes[c->master].proc, 0, CORE_CONN_CMD);
+        c->mconn = sim__net_connect(w, c->proc, w->nodes[c->master].proc, 0);
     }
     char key[32], val[24];
     snprintf(key, sizeof(key), "key:%" PRIu64, c->writes);

@@ -55,7 +55,7 @@ static void init_procs(struct sim_world *w) {
     const struct scn *scn = w->scn;
     for (uint32_t p = 0; p < w->procs_len; p++) {
         struct sim_proc *pr = &w->procs[p];
-        pr->conns = pr->inbox_head = pr->inbox_tail = SIM_NONE;
+        pr->conns = pr->subs = pr->inbox_head = pr->inbox_tail = SIM_NONE;
         pr->latency = scn->network.latency;
         pr->loss = scn->network.loss;
         if (p < w->nodes_len) {
@@ -165,6 +165,7 @@ void sim__world_free(struct sim_world *w) {
     free(w->nodes);
     free(w->sentinels);
     free(w->conns);
+    free(w->sessions);
     free(w->msgs);
     free(w->chunks);
     free(w->bitset_pool);

@@ -65,7 +65,8 @@ struct sim_proc {
     bool paused;                /* SIGSTOP: receives nothing until resumed */
     struct scn_latency latency; /* towards and from this process */
     struct scn_ratio loss;
-    uint32_t conns;      /* head of the list of connection ends here */
+    uint32_t conns;      /* head of the list of connection ends here, newest first */
+    uint32_t subs;       /* head of its subscribed server ends, in the same order */
     uint32_t inbox_head; /* messages held while paused, in arrival order */
     uint32_t inbox_tail;
     uint32_t inbox_len;
@@ -78,23 +79,29 @@ enum sim_end {
     SIM_END_SERVER = 1,
 };
 
+/* One cache line: every message delivered or sent reads its connection, so
+ * what a server remembers between commands lives apart (sim_session). */
 struct sim_conn {
     uint32_t gen; /* bumped when the slot is freed: stale messages die */
     bool used;
     bool open[2];                  /* each end still exists */
     bool accepted;                 /* the server end was opened (the SYN was handled) */
+    bool subscribed;               /* server end: SUBSCRIBE done (CLIENT KILL TYPE pubsub) */
+    bool authed;                   /* server end: AUTH done */
     uint32_t proc[2];              /* client process, server process (SIM_NONE: nobody there) */
-    uint32_t prev[2], next[2];     /* per-process lists of ends */
     uint32_t q_head[2], q_tail[2]; /* messages in flight towards each end, in order */
+    uint32_t prev[2], next[2];     /* per-process lists of ends */
+    uint32_t sub_prev, sub_next;   /* subscribed server end: the node's subscriber list */
     uint32_t owner;                /* client end: the core's conn id, or the client's slot */
-    enum core_conn_kind core_kind;
-    bool subscribed; /* server end: SUBSCRIBE done (CLIENT KILL TYPE pubsub) */
-    bool authed;
+};
+
+/* The server end's command state, one per connection slot. */
+struct sim_session {
     bool in_multi;
     uint32_t multi_head, multi_tail; /* commands queued by MULTI (message indices) */
     uint32_t multi_len;
-    uint64_t pending[SIM_PENDING_MAX]; /* sentinel server end: cmd ids owed a reply */
     uint32_t pending_head, pending_len;
+    uint64_t pending[SIM_PENDING_MAX]; /* sentinel server end: cmd ids owed a reply */
 };
 
 enum sim_msg_kind {
@@ -258,6 +265,7 @@ struct sim_world {
 
     uint32_t conns_cap;
     struct sim_conn *conns;
+    struct sim_session *sessions; /* [conns_cap] */
     uint32_t conn_free;
     uint32_t conns_used; /* slots ever taken (the rest was never touched) */
     uint32_t msgs_used;
@@ -328,8 +336,7 @@ int sim__net_init(struct sim_world *w);
 uint32_t sim__net_connect(struct sim_world *w,
                           uint32_t from_proc,
                           uint32_t to_proc,
-                          uint32_t owner,
-                          enum core_conn_kind kind);
+                          uint32_t owner);
 /* Sends a message from `from_end` of conn (copying len payload bytes). */
 void sim__net_send(struct sim_world *w,
                    uint32_t conn,
@@ -346,6 +353,8 @@ void sim__net_send_shared(struct sim_world *w,
                           enum sim_msg_kind kind,
                           uint32_t payload,
                           uint32_t len);
+/* The server end of conn subscribed: it joins its process's subscriber list. */
+void sim__net_subscribe(struct sim_world *w, uint32_t conn);
 /* Closes one end; the other end learns it one latency later. */
 void sim__net_close(struct sim_world *w, uint32_t conn, enum sim_end end);
 /* The process died: every end it had is reset. */

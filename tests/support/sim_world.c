@@ -68,7 +68,7 @@ void sw_run(struct sw *t, uint64_t until_ms) {
 }
 
 uint32_t sw_connect(struct sw *t, uint32_t proc) {
-    return sim__net_connect(&t->w, t->w.client.proc, proc, 0, CORE_CONN_CMD);
+    return sim__net_connect(&t->w, t->w.client.proc, proc, 0);
 }
 
 static uint32_t split(char *line, const char **argv, uint32_t max) {
