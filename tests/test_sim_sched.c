@@ -1,9 +1,10 @@
-/* test_sim_sched.c: the event heap's total order and the split random streams.
+/* test_sim_sched.c: the event queue's total order and the split random streams.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,6 +60,55 @@ static void test_sim_sched_ties_keep_push_order(void **state) {
         last_a[slot] = ev.a;
         last_t = ev.t_ms;
     }
+    sim_sched_free(&s);
+}
+
+/* The pending event a plain linear scan calls earliest (by time, then push order). */
+static uint32_t naive_min(const uint64_t *t, const bool *done, uint32_t n) {
+    uint32_t best = UINT32_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!done[i] && (best == UINT32_MAX || t[i] < t[best])) { best = i; }
+    }
+    return best;
+}
+
+static void test_sim_sched_far_events_match_a_linear_scan(void **state) {
+    /* Goal: events beyond the wheel's window, equal times among them, and
+     * events pushed while popping all come out in (time, push order).
+     * Method: pushes over three windows, then a push after every pop (some
+     * near, some far, some at the popped time); each pop is compared with
+     * a linear scan over what is pending (operand a = push index). */
+    (void)state;
+    enum { FIRST = 600, TOTAL = 1800 };
+    static uint64_t t[TOTAL];
+    static bool done[TOTAL];
+    struct sim_sched s;
+    assert_int_equal(sim_sched_init(&s, TOTAL), 0);
+    struct sim_rng r;
+    sim_rng_seed(&r, 11, 3);
+    uint32_t n = 0;
+    for (; n < FIRST; n++) {
+        t[n] = sim_rng_below(&r, 3 * SIM_SCHED_WHEEL_MS) / 50 * 50; /* many ties */
+        sim_sched_push(&s, t[n], 0, n, 0);
+    }
+    struct sim_ev ev;
+    uint32_t popped = 0;
+    while (sim_sched_pop(&s, &ev)) {
+        uint32_t want = naive_min(t, done, n);
+        assert_int_equal(ev.a, want);
+        assert_int_equal(ev.t_ms, t[want]);
+        done[want] = true;
+        popped++;
+        if (n < TOTAL) {
+            uint64_t delay =
+                sim_rng_below(&r, 4) == 0 ? 0 : sim_rng_below(&r, 3 * SIM_SCHED_WHEEL_MS);
+            t[n] = ev.t_ms + delay / 50 * 50;
+            sim_sched_push(&s, t[n], 0, n, 0);
+            n++;
+        }
+    }
+    assert_int_equal(popped, TOTAL);
+    assert_int_equal(sim_sched_next_ms(&s), UINT64_MAX);
     sim_sched_free(&s);
 }
 
@@ -122,6 +172,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sim_sched_orders_by_time),
         cmocka_unit_test(test_sim_sched_ties_keep_push_order),
+        cmocka_unit_test(test_sim_sched_far_events_match_a_linear_scan),
         cmocka_unit_test(test_sim_rng_streams_independent_and_repeatable),
         cmocka_unit_test(test_sim_rng_ratio_and_range_bounds),
         cmocka_unit_test(test_sim_clock_jump_moves_now_not_timers),
