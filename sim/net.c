@@ -399,7 +399,6 @@ uint32_t sim__net_connect(struct sim_world *w,
     c->q_head[0] = c->q_head[1] = c->q_tail[0] = c->q_tail[1] = SIM_NONE;
     c->sub_prev = c->sub_next = SIM_NONE;
     struct sim_session *ss = &w->sessions[conn];
-    ss->in_multi = false;
     ss->multi_head = ss->multi_tail = SIM_NONE;
     ss->multi_len = ss->pending_head = ss->pending_len = 0;
     end_link(w, conn, SIM_END_CLIENT);

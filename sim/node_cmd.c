@@ -532,7 +532,7 @@ static bool exec_multi(struct sim_world *w, uint32_t i, uint32_t conn, uint64_t 
     struct core_reply els[EXEC_MAX];
     uint32_t n = 0;
     uint32_t gen = w->conns[conn].gen;
-    ss->in_multi = false;
+    w->conns[conn].in_multi = false;
     uint32_t m = ss->multi_head;
     ss->multi_head = ss->multi_tail = SIM_NONE;
     ss->multi_len = 0;
@@ -567,7 +567,6 @@ static bool exec_multi(struct sim_world *w, uint32_t i, uint32_t conn, uint64_t 
 void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t msg) {
     struct sim_node *n = &w->nodes[i];
     struct sim_conn *c = &w->conns[conn];
-    struct sim_session *ss = &w->sessions[conn];
     const char *argv[SIM_ARGV_MAX];
     size_t argv_len[SIM_ARGV_MAX];
     const uint8_t *p = sim__msg_payload(w, msg);
@@ -582,16 +581,16 @@ void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t 
                !is(argv[0], "hello")) {
         res_status(&res, CORE_REPLY_ERROR, "NOAUTH Authentication required.");
     } else if (is(argv[0], "multi")) {
-        ss->in_multi = true;
+        c->in_multi = true;
         res_status(&res, CORE_REPLY_STATUS, "OK");
     } else if (is(argv[0], "exec")) {
-        if (!ss->in_multi) {
+        if (!c->in_multi) {
             res_status(&res, CORE_REPLY_ERROR, "ERR EXEC without MULTI");
         } else {
             exec_multi(w, i, conn, cmd);
             return;
         }
-    } else if (ss->in_multi && !is(argv[0], "discard")) {
+    } else if (c->in_multi && !is(argv[0], "discard")) {
         if (queue_multi(w, conn, msg)) {
             res_status(&res, CORE_REPLY_STATUS, "QUEUED");
         } else {
@@ -599,9 +598,9 @@ void sim__node_command(struct sim_world *w, uint32_t i, uint32_t conn, uint32_t 
                        EXEC_MAX);
         }
     } else if (is(argv[0], "discard")) {
-        res_status(&res, ss->in_multi ? CORE_REPLY_STATUS : CORE_REPLY_ERROR,
-                   ss->in_multi ? "OK" : "ERR DISCARD without MULTI");
-        ss->in_multi = false;
+        res_status(&res, c->in_multi ? CORE_REPLY_STATUS : CORE_REPLY_ERROR,
+                   c->in_multi ? "OK" : "ERR DISCARD without MULTI");
+        c->in_multi = false;
     } else if (!execute(w, i, &k, &res)) {
         return;
     }

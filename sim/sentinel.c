@@ -42,53 +42,51 @@ static int map_init(struct sim_connmap *m, uint32_t want) {
     while (cap < want * 2) {
         cap *= 2;
     }
-    m->keys = calloc(cap, sizeof(*m->keys));
-    m->vals = calloc(cap, sizeof(*m->vals));
+    m->slots = calloc(cap, sizeof(*m->slots));
     m->cap = cap;
     m->len = 0;
-    return m->keys != NULL && m->vals != NULL ? 0 : -1;
+    return m->slots != NULL ? 0 : -1;
 }
 
 static void map_clear(struct sim_connmap *m) {
-    memset(m->keys, 0, m->cap * sizeof(*m->keys));
+    memset(m->slots, 0, m->cap * sizeof(*m->slots));
     m->len = 0;
 }
 
-static uint32_t map_slot(const struct sim_connmap *m, uint32_t key) {
+static struct sim_connmap_slot *map_slot(const struct sim_connmap *m, uint32_t key) {
     uint32_t k = key + 1;
     for (uint32_t i = hash32(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (m->keys[i] == k || m->keys[i] == 0) { return i; }
+        if (m->slots[i].key == k || m->slots[i].key == 0) { return &m->slots[i]; }
     }
 }
 
 static void map_put(struct sim_connmap *m, uint32_t key, uint32_t val) {
     SIM_ASSERT(m->len < m->cap / 2); /* the core opened more conns than its limit */
-    uint32_t i = map_slot(m, key);
-    SIM_ASSERT(m->keys[i] == 0); /* core conn ids are never reused */
-    m->keys[i] = key + 1;
-    m->vals[i] = val;
+    struct sim_connmap_slot *sl = map_slot(m, key);
+    SIM_ASSERT(sl->key == 0); /* core conn ids are never reused */
+    *sl = (struct sim_connmap_slot){key + 1, val};
     m->len++;
 }
 
 static uint32_t map_get(const struct sim_connmap *m, uint32_t key) {
-    uint32_t i = map_slot(m, key);
-    return m->keys[i] == 0 ? SIM_NONE : m->vals[i];
+    const struct sim_connmap_slot *sl = map_slot(m, key);
+    return sl->key == 0 ? SIM_NONE : sl->val;
 }
 
 /* Removes key (backward-shift deletion keeps probe chains intact). */
 static void map_del(struct sim_connmap *m, uint32_t key) {
-    uint32_t i = map_slot(m, key);
-    if (m->keys[i] == 0) { return; }
-    m->keys[i] = 0;
+    struct sim_connmap_slot *sl = map_slot(m, key);
+    if (sl->key == 0) { return; }
+    uint32_t i = (uint32_t)(sl - m->slots);
+    m->slots[i].key = 0;
     m->len--;
-    for (uint32_t j = (i + 1) & (m->cap - 1); m->keys[j] != 0; j = (j + 1) & (m->cap - 1)) {
-        uint32_t home = hash32(m->keys[j]) & (m->cap - 1);
+    for (uint32_t j = (i + 1) & (m->cap - 1); m->slots[j].key != 0; j = (j + 1) & (m->cap - 1)) {
+        uint32_t home = hash32(m->slots[j].key) & (m->cap - 1);
         /* Move j back into the hole if its home is not in (i, j]. */
         bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!between) {
-            m->keys[i] = m->keys[j];
-            m->vals[i] = m->vals[j];
-            m->keys[j] = 0;
+            m->slots[i] = m->slots[j];
+            m->slots[j].key = 0;
             i = j;
         }
     }
@@ -167,10 +165,9 @@ void sim__sentinel_free(struct sim_world *w, uint32_t i) {
     core_free(s->core);
     s->core = NULL;
     free(s->config);
-    free(s->map.keys);
-    free(s->map.vals);
+    free(s->map.slots);
     s->config = NULL;
-    s->map.keys = s->map.vals = NULL;
+    s->map.slots = NULL;
 }
 
 /* ---------------------------------------------------------------- stepping */

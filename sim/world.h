@@ -88,6 +88,7 @@ struct sim_conn {
     bool accepted;                 /* the server end was opened (the SYN was handled) */
     bool subscribed;               /* server end: SUBSCRIBE done (CLIENT KILL TYPE pubsub) */
     bool authed;                   /* server end: AUTH done */
+    bool in_multi;                 /* server end: MULTI open (its queue is in sim_session) */
     uint32_t proc[2];              /* client process, server process (SIM_NONE: nobody there) */
     uint32_t q_head[2], q_tail[2]; /* messages in flight towards each end, in order */
     uint32_t prev[2], next[2];     /* per-process lists of ends */
@@ -97,7 +98,6 @@ struct sim_conn {
 
 /* The server end's command state, one per connection slot. */
 struct sim_session {
-    bool in_multi;
     uint32_t multi_head, multi_tail; /* commands queued by MULTI (message indices) */
     uint32_t multi_len;
     uint32_t pending_head, pending_len;
@@ -194,10 +194,15 @@ struct sim_node {
 
 /* ---------------------------------------------------------------- sentinels */
 
+/* Open addressing, a key next to its value: one cache line per lookup. */
+struct sim_connmap_slot {
+    uint32_t key; /* core conn id + 1; 0 = empty */
+    uint32_t val; /* world conn index */
+};
+
 struct sim_connmap {
-    uint32_t *keys; /* core conn id + 1; 0 = empty */
-    uint32_t *vals; /* world conn index */
-    uint32_t cap;   /* power of two */
+    struct sim_connmap_slot *slots;
+    uint32_t cap; /* power of two */
     uint32_t len;
 };
 
