@@ -28,13 +28,12 @@
 
 /* ---------------------------------------------------------------- conn map */
 
-static uint32_t hash32(uint32_t x) {
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
+/* A key's home slot. Core conn ids are handed out in increasing order, so
+ * the live ones are nearly consecutive: placing them by id keeps them
+ * together in a few cache lines (a mixing hash would spread a sentinel's
+ * thousand links over the whole table) and they rarely collide. */
+static uint32_t home_of(const struct sim_connmap *m, uint32_t k) {
+    return k & (m->cap - 1);
 }
 
 static int map_init(struct sim_connmap *m, uint32_t want) {
@@ -55,7 +54,7 @@ static void map_clear(struct sim_connmap *m) {
 
 static struct sim_connmap_slot *map_slot(const struct sim_connmap *m, uint32_t key) {
     uint32_t k = key + 1;
-    for (uint32_t i = hash32(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+    for (uint32_t i = home_of(m, k);; i = (i + 1) & (m->cap - 1)) {
         if (m->slots[i].key == k || m->slots[i].key == 0) { return &m->slots[i]; }
     }
 }
@@ -81,7 +80,7 @@ static void map_del(struct sim_connmap *m, uint32_t key) {
     m->slots[i].key = 0;
     m->len--;
     for (uint32_t j = (i + 1) & (m->cap - 1); m->slots[j].key != 0; j = (j + 1) & (m->cap - 1)) {
-        uint32_t home = hash32(m->slots[j].key) & (m->cap - 1);
+        uint32_t home = home_of(m, m->slots[j].key);
         /* Move j back into the hole if its home is not in (i, j]. */
         bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!between) {
