@@ -28,6 +28,7 @@
 /* ---------------------------------------------------------------- pools */
 
 _Static_assert(sizeof(struct sim_conn) == 64, "a connection fills one cache line");
+_Static_assert(sizeof(struct sim_msg) == 64, "a message fills one cache line");
 
 /* Messages a hung sentinel-to-sentinel link may accumulate. A sentinel asks
  * every peer about each SDOWN master at every tick (a normal and a forced
@@ -60,7 +61,7 @@ int sim__net_init(struct sim_world *w) {
     /* Connections on cache-line boundaries (one line each). */
     w->conns = aligned_alloc(64, (size_t)w->conns_cap * sizeof(*w->conns));
     w->sessions = malloc((size_t)w->conns_cap * sizeof(*w->sessions));
-    w->msgs = malloc((size_t)w->msgs_cap * sizeof(*w->msgs));
+    w->msgs = aligned_alloc(64, (size_t)w->msgs_cap * sizeof(*w->msgs));
     w->chunks = malloc((size_t)w->chunks_cap * sizeof(*w->chunks));
     w->bitset_bytes = (w->procs_len + 7) / 8;
     w->bitset_pool = calloc(2 * SIM_PARTITIONS_MAX, w->bitset_bytes);

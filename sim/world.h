@@ -114,8 +114,10 @@ enum sim_msg_kind {
     SIM_MSG_CLOSE,   /* the other end closed or was reset */
 };
 
+/* One cache line (aligned): a delivery reads it whole, and a message that
+ * straddled two lines cost two misses. */
 struct sim_msg {
-    enum sim_msg_kind kind;
+    _Alignas(64) enum sim_msg_kind kind;
     enum sim_end to_end;
     uint32_t tries;    /* transmissions lost so far (RTO backoff) */
     uint32_t gen;      /* bumped when freed: a stale scheduled delivery is ignored */
