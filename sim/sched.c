@@ -126,6 +126,11 @@ void sim_sched_push(struct sim_sched *s, uint64_t t_ms, uint32_t kind, uint32_t 
     }
 }
 
+const struct sim_ev *sim_sched_peek_same_ms(const struct sim_sched *s) {
+    uint32_t slot = s->head[s->base_ms & MASK];
+    return slot != NONE ? &s->slots[slot].ev : NULL;
+}
+
 uint64_t sim_sched_next_ms(struct sim_sched *s) {
     if (s->wheel_len > 0) {
         scan(s);
