@@ -149,6 +149,7 @@ void sim__msg_free(struct sim_world *w, uint32_t m) {
 const uint8_t *sim__msg_payload(struct sim_world *w, uint32_t m) {
     const struct sim_msg *msg = &w->msgs[m];
     SIM_ASSERT(msg->len <= SIM_SCRATCH_BYTES);
+    if (msg->len <= SIM_MSG_INLINE) { return msg->bytes; }
     /* Most payloads fit in one chunk: read them in place. */
     if (msg->len > 0 && msg->len <= SIM_CHUNK_DATA) { return w->chunks[msg->chunk].data; }
     uint32_t off = 0;
@@ -170,6 +171,7 @@ uint32_t sim__msg_clone(struct sim_world *w, uint32_t m) {
     dst->conn = src->conn;
     dst->conn_gen = src->conn_gen;
     dst->cmd = src->cmd;
+    memcpy(dst->bytes, src->bytes, sizeof(dst->bytes));
     return copy;
 }
 
@@ -358,15 +360,15 @@ static void dequeue(struct sim_world *w, uint32_t m) {
     msg->next = SIM_NONE;
 }
 
-static void enqueue(struct sim_world *w,
-                    uint32_t conn,
-                    enum sim_end to_end,
-                    enum sim_msg_kind kind,
-                    uint64_t cmd,
-                    uint32_t payload,
-                    uint32_t len,
-                    uint32_t from_proc,
-                    uint32_t to_proc) {
+static uint32_t enqueue(struct sim_world *w,
+                        uint32_t conn,
+                        enum sim_end to_end,
+                        enum sim_msg_kind kind,
+                        uint64_t cmd,
+                        uint32_t payload,
+                        uint32_t len,
+                        uint32_t from_proc,
+                        uint32_t to_proc) {
     struct sim_conn *c = &w->conns[conn];
     uint32_t m = msg_alloc(w, payload, len);
     struct sim_msg *msg = &w->msgs[m];
@@ -383,6 +385,7 @@ static void enqueue(struct sim_world *w,
         w->msgs[c->q_tail[to_end]].next = m;
         c->q_tail[to_end] = m;
     }
+    return m;
 }
 
 uint32_t sim__net_connect(struct sim_world *w,
@@ -437,8 +440,11 @@ void sim__net_send(struct sim_world *w,
                    uint32_t len) {
     uint32_t to = send_target(w, conn, from_end);
     if (to == SIM_NONE) { return; }
-    enqueue(w, conn, from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT, kind, cmd,
-            sim__payload_new(w, payload, len), len, w->conns[conn].proc[from_end], to);
+    bool small = len <= SIM_MSG_INLINE;
+    uint32_t m = enqueue(w, conn, from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT,
+                         kind, cmd, small ? SIM_NONE : sim__payload_new(w, payload, len), len,
+                         w->conns[conn].proc[from_end], to);
+    if (small && len > 0) { memcpy(w->msgs[m].bytes, payload, len); }
 }
 
 void sim__net_send_shared(struct sim_world *w,
@@ -447,6 +453,11 @@ void sim__net_send_shared(struct sim_world *w,
                           enum sim_msg_kind kind,
                           uint32_t payload,
                           uint32_t len) {
+    if (len <= SIM_MSG_INLINE) {
+        /* Too small to share: the message holds its own copy. */
+        sim__net_send(w, conn, from_end, kind, 0, len > 0 ? w->chunks[payload].data : NULL, len);
+        return;
+    }
     uint32_t to = send_target(w, conn, from_end);
     if (to == SIM_NONE) { return; }
     enqueue(w, conn, from_end == SIM_END_CLIENT ? SIM_END_SERVER : SIM_END_CLIENT, kind, 0,

@@ -2,7 +2,8 @@
  *
  * Method: everything a run needs is allocated once, when the world is
  * built, in fixed-size tables: processes, connections, in-flight messages
- * (whose bytes live in 256-byte chunks from one pool), the event heap. Every
+ * (a small payload inside the message, a larger one in 256-byte chunks from
+ * one pool, shared by a Pub/Sub fan-out), the event queue. Every
  * object is named by an index, never by a pointer, so nothing logged or
  * hashed can depend on addresses. Processes are numbered data nodes first
  * (scenario order), then sentinels, then the workload client.
@@ -29,6 +30,7 @@
 #define SIM_SENTINEL_PORT0 26379
 #define SIM_IP             "127.0.0.1"
 #define SIM_CHUNK_DATA     248 /* payload bytes per chunk */
+#define SIM_MSG_INLINE     20  /* payload bytes a message holds itself */
 #define SIM_SCRATCH_BYTES  (CORE_INFO_BYTES_MAX + 4096)
 #define SIM_REPLY_POOL     1024 /* decoded reply elements held at once */
 #define SIM_ARGV_MAX       64   /* words of one command */
@@ -117,17 +119,20 @@ enum sim_msg_kind {
 /* One cache line (aligned): a delivery reads it whole, and a message that
  * straddled two lines cost two misses. */
 struct sim_msg {
-    _Alignas(64) enum sim_msg_kind kind;
-    enum sim_end to_end;
-    uint32_t tries;    /* transmissions lost so far (RTO backoff) */
-    uint32_t gen;      /* bumped when freed: a stale scheduled delivery is ignored */
-    uint64_t ready_ms; /* when it arrives if nothing is lost */
+    _Alignas(64) uint8_t kind; /* enum sim_msg_kind */
+    uint8_t to_end;            /* enum sim_end */
+    uint8_t tries;             /* transmissions lost so far (RTO backoff, at most RETRIES_MAX) */
+    uint32_t gen;              /* bumped when freed: a stale scheduled delivery is ignored */
+    uint64_t ready_ms;         /* when it arrives if nothing is lost */
     uint32_t conn;
     uint32_t conn_gen;
     uint32_t next;  /* free list, inbox or MULTI queue */
-    uint64_t cmd;   /* CMD/REPLY: the client's command id */
     uint32_t len;   /* payload bytes */
-    uint32_t chunk; /* first payload chunk */
+    uint64_t cmd;   /* CMD/REPLY: the client's command id */
+    uint32_t chunk; /* first payload chunk; SIM_NONE when the payload is inline */
+    /* A payload of up to SIM_MSG_INLINE bytes (PING, PONG, +OK, :1 ...) is
+     * held here: no chunk to take, touch and give back. */
+    uint8_t bytes[SIM_MSG_INLINE];
 };
 
 struct sim_chunk {
@@ -384,7 +389,7 @@ void sim__net_heal(struct sim_world *w);
 uint32_t sim__payload_new(struct sim_world *w, const uint8_t *bytes, uint32_t len);
 void sim__payload_release(struct sim_world *w, uint32_t payload);
 /* Message payload access, valid until the message is freed or the next
- * call: in place when it fits one chunk, else copied into w->scratch2. */
+ * call: in place when inline or in one chunk, else copied into w->scratch2. */
 const uint8_t *sim__msg_payload(struct sim_world *w, uint32_t msg);
 /* A copy of a message (for MULTI queues, sharing its payload), not scheduled anywhere. */
 uint32_t sim__msg_clone(struct sim_world *w, uint32_t msg);

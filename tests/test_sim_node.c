@@ -233,6 +233,44 @@ static void test_sim_node_publish_reaches_replica_subscribers(void **state) {
     sw_free(t);
 }
 
+static void test_sim_node_publish_fan_out_small_and_large(void **state) {
+    /* Goal: every subscriber of every replica gets its own intact copy of a
+     * PUBLISH whatever its size: a tiny one (held inside each message), one
+     * of one chunk and one of several chunks (one stored copy shared by the
+     * whole fan-out). Method: two subscribers on r1 and one on m; three
+     * PUBLISHes on m; each subscriber's pushes are compared in order. */
+    (void)state;
+    struct sw *t = sw_new(yaml, 1);
+    uint32_t subs[3] = {sw_connect(t, 1), sw_connect(t, 1), sw_connect(t, 0)};
+    uint32_t pub = sw_connect(t, 0);
+    for (int i = 0; i < 3; i++) {
+        sw_send(t, subs[i], "SUBSCRIBE c");
+    }
+    sw_run(t, 1000);
+    static char big[241], mid[120]; /* big: its push message needs two chunks */
+    memset(big, 'b', sizeof(big) - 1);
+    memset(mid, 'm', sizeof(mid) - 1);
+    const char *payloads[3] = {"x", mid, big};
+    char line[512];
+    for (int k = 0; k < 3; k++) {
+        snprintf(line, sizeof(line), "PUBLISH c %s", payloads[k]);
+        sw_send(t, pub, line);
+    }
+    sw_run(t, 1200);
+    for (int i = 0; i < 3; i++) {
+        int k = 0;
+        for (uint32_t j = 0; j < t->seen_len; j++) {
+            if (t->seen[j].kind != SIM_MSG_PUSH || t->seen[j].conn != subs[i]) { continue; }
+            assert_true(k < 3);
+            snprintf(line, sizeof(t->seen[j].text), "c %s", payloads[k]); /* as recorded */
+            assert_string_equal(t->seen[j].text, line);
+            k++;
+        }
+        assert_int_equal(k, 3);
+    }
+    sw_free(t);
+}
+
 static void test_sim_node_error_replies(void **state) {
     /* Goal: the abnormal replies Sentinel depends on: -LOADING after a
      * restart, -NOAUTH/-WRONGPASS with requirepass, -READONLY on a replica,
@@ -315,6 +353,7 @@ int main(void) {
         cmocka_unit_test(test_sim_node_config_rewrite_survives_restart),
         cmocka_unit_test(test_sim_node_transaction_kills_other_clients),
         cmocka_unit_test(test_sim_node_publish_reaches_replica_subscribers),
+        cmocka_unit_test(test_sim_node_publish_fan_out_small_and_large),
         cmocka_unit_test(test_sim_node_error_replies),
         cmocka_unit_test(test_sim_node_master_death_behind_partition),
     };
