@@ -325,6 +325,8 @@ static inline struct core__inst *core__minst(struct core_sentinel *s, struct cor
 
 void core__out_reset(struct core_sentinel *s);
 void *core__arena_alloc(struct core_sentinel *s, size_t n);
+/* Not zeroed: for tables sized to a limit of which a step fills and reads a prefix. */
+void *core__arena_alloc_raw(struct core_sentinel *s, size_t n);
 char *core__arena_strndup(struct core_sentinel *s, const char *str, size_t len);
 struct core_output *core__out_push(struct core_sentinel *s, enum core_output_kind kind);
 void core__out_log(struct core_sentinel *s, enum core_level level, const char *fmt, ...)

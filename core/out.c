@@ -20,15 +20,20 @@ void core__out_reset(struct core_sentinel *s) {
     s->arena_used = 0;
 }
 
-void *core__arena_alloc(struct core_sentinel *s, size_t n) {
+void *core__arena_alloc_raw(struct core_sentinel *s, size_t n) {
     size_t at = (s->arena_used + 7u) & ~(size_t)7u;
     CORE_ASSERT(at >= s->arena_used);
     /* A step producing more than arena_bytes is a limit set too low. */
     CORE_ASSERT(n <= s->lim.arena_bytes);
     CORE_ASSERT(at <= s->lim.arena_bytes - n);
     s->arena_used = at + n;
-    memset(s->arena + at, 0, n);
     return s->arena + at;
+}
+
+void *core__arena_alloc(struct core_sentinel *s, size_t n) {
+    void *p = core__arena_alloc_raw(s, n);
+    memset(p, 0, n);
+    return p;
 }
 
 char *core__arena_strndup(struct core_sentinel *s, const char *str, size_t len) {

@@ -203,9 +203,11 @@ void core__on_info_reply(struct core_sentinel *s, uint32_t inst, const struct co
     struct core__info info;
     CORE_ASSERT(core__inst(s, inst)->flags & (CORE__F_MASTER | CORE__F_SLAVE));
     if (r->type != CORE_REPLY_BULK || r->str == NULL) { return; }
-    /* Room for every replica this master may have; more lines are ignored. */
+    /* Room for every replica this master may have; more lines are ignored.
+     * Only the parsed prefix is read, and zeroing the whole table at every
+     * INFO made each reply cost O(replicas_max). */
     uint32_t cap = s->lim.replicas_max;
-    struct core__info_replica *reps = core__arena_alloc(s, cap * sizeof(*reps));
+    struct core__info_replica *reps = core__arena_alloc_raw(s, cap * sizeof(*reps));
     if (core__info_parse(r->str, r->len, &info, reps, cap) != CORE_OK) { return; }
     cache_info(s, inst, r->str, r->len);
     uint32_t role = monitoring_half(s, inst, &info, reps);
