@@ -396,7 +396,8 @@ static void keys_clear(struct core__conf_rw *rw) {
 /* The id of the key in rw->key[0, len), interned if new; NO_KEY if the
  * table or the pool is full. */
 static uint32_t key_id(struct core__conf_rw *rw, size_t len) {
-    CORE_ASSERT(len > 0 && len <= CORE__CONF_LINE_MAX + 1);
+    /* 0 is a key too: a line whose first word is "" keeps its place. */
+    CORE_ASSERT(len <= CORE__CONF_LINE_MAX + 1);
     CORE_ASSERT(rw->keys_len <= CORE__CONF_KEYS_MAX);
     uint32_t h = key_hash(rw->key, len), mask = CORE__CONF_KEY_SLOTS - 1, i;
     for (i = h & mask; rw->slots[i] != 0; i = (i + 1) & mask) {
