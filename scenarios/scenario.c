@@ -185,14 +185,23 @@ static int load_seeds(struct scn__ctx *c, struct fy_node *n, struct scn_pos pos)
         s->seeds_len = 1;
         return scn__u64(c, n, pos, "'seeds'", &s->seeds[0]);
     }
+    /* The scalar is not NUL-terminated: parse a terminated copy. Two
+     * 20-digit numbers and the dots fit; anything longer is not a range. */
+    char range[48];
+    bool ok = len < sizeof(range);
     uint64_t lo = 0, hi = 0;
-    char *end = NULL;
-    errno = 0;
-    lo = strtoull(v, &end, 10);
-    bool ok = end == dots && v[0] >= '0' && v[0] <= '9' && errno == 0;
-    errno = 0;
-    hi = strtoull(dots + 2, &end, 10);
-    ok = ok && end == v + len && dots[2] >= '0' && dots[2] <= '9' && errno == 0;
+    if (ok) {
+        memcpy(range, v, len);
+        range[len] = '\0';
+        const char *mid = range + (dots - v) + 2;
+        char *end = NULL;
+        errno = 0;
+        lo = strtoull(range, &end, 10);
+        ok = end == mid - 2 && range[0] >= '0' && range[0] <= '9' && errno == 0;
+        errno = 0;
+        hi = strtoull(mid, &end, 10);
+        ok = ok && end == range + len && mid[0] >= '0' && mid[0] <= '9' && errno == 0;
+    }
     if (!ok) {
         return scn__fail(c, pos, "'seeds' must be a number, a list or a range like \"1..8\"");
     }
