@@ -21,13 +21,9 @@
 
 #include "core/conf.h"
 #include "core/core.h"
+#include "tests/fuzz/fuzz_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) { abort(); }                                                                     \
-    } while (0)
 
 #define OUT_MAX (3 * 65536)
 

@@ -24,16 +24,9 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "tests/fuzz/fuzz_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "fuzz_core: check failed: %s (line %d)\n", #x, __LINE__);              \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define CONNS_MAX 256
 #define PEND_MAX  512
@@ -59,21 +52,6 @@ static const char *const confs[] = {
 static const char *const ips[] = {"10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.0.2", "10.0.0.3"};
 static const char *const ids[] = {ID0, ID1, ID2, "*"};
 static const char *const names[] = {"mymaster", "a", "b", "nosuch"};
-
-struct in {
-    const uint8_t *p;
-    size_t n;
-};
-
-static uint32_t u8(struct in *in) {
-    if (in->n == 0) { return 0; }
-    in->n--;
-    return *in->p++;
-}
-
-static uint32_t u16(struct in *in) {
-    return u8(in) | (u8(in) << 8);
-}
 
 struct conn {
     uint32_t id;
@@ -187,27 +165,28 @@ static void step(struct fz *f, const struct core_input *in) {
  * that, Sentinel 7.0 itself can persist a file it cannot load: during
  * RECONF_SLAVES the promoted replica's line is written with the old
  * master's address, which would then appear twice). */
-static size_t info_text(struct fz *f, struct in *in, const struct conn *self) {
+static size_t info_text(struct fz *f, struct fuzz_in *in, const struct conn *self) {
     char *b = f->scratch;
     size_t cap = sizeof(f->scratch), n = 0;
     n += (size_t)snprintf(b + n, cap - n, "# Server\r\nrun_id:%.40s\r\n\r\n# Replication\r\n",
-                          ids[u8(in) % 3]);
-    if (u8(in) & 1) {
+                          ids[fuzz_u8(in) % 3]);
+    if (fuzz_u8(in) & 1) {
         n += (size_t)snprintf(b + n, cap - n,
                               "role:slave\r\nmaster_host:%s\r\nmaster_port:%u\r\n"
                               "master_link_status:%s\r\nslave_repl_offset:%u\r\n"
                               "master_link_down_since_seconds:%d\r\nslave_priority:%u\r\n"
                               "replica_announced:%u\r\n",
-                              ips[u8(in) % 5], 6379 + u8(in) % 2, (u8(in) & 1) ? "up" : "down",
-                              u16(in), (int)(u8(in) % 4) - 1, u8(in) % 3 * 50, u8(in) & 1);
+                              ips[fuzz_u8(in) % 5], 6379 + fuzz_u8(in) % 2,
+                              (fuzz_u8(in) & 1) ? "up" : "down", fuzz_u16(in),
+                              (int)(fuzz_u8(in) % 4) - 1, fuzz_u8(in) % 3 * 50, fuzz_u8(in) & 1);
     } else {
         n += (size_t)snprintf(b + n, cap - n, "role:master\r\n");
     }
-    uint32_t slaves = u8(in) % 4;
+    uint32_t slaves = fuzz_u8(in) % 4;
     n += (size_t)snprintf(b + n, cap - n, "connected_slaves:%u\r\n", slaves);
     for (uint32_t j = 0; j < slaves; j++) {
-        const char *ip = ips[u8(in) % 5];
-        uint32_t port = 6379 + u8(in) % 2;
+        const char *ip = ips[fuzz_u8(in) % 5];
+        uint32_t port = 6379 + fuzz_u8(in) % 2;
         if (strcmp(ip, self->ip) == 0 && port == self->port) { continue; }
         n += (size_t)snprintf(b + n, cap - n,
                               "slave%u:ip=%s,port=%u,state=online,offset=0,lag=0\r\n", j, ip, port);
@@ -215,16 +194,19 @@ static size_t info_text(struct fz *f, struct in *in, const struct conn *self) {
     return n;
 }
 
-static struct core_reply reply_for(
-    struct fz *f, const struct conn *c, const char *name, struct in *in, struct core_reply *elems) {
+static struct core_reply reply_for(struct fz *f,
+                                   const struct conn *c,
+                                   const char *name,
+                                   struct fuzz_in *in,
+                                   struct core_reply *elems) {
     static const char *const pings[] = {"PONG", "LOADING x", "MASTERDOWN y", "BUSY z", "NOAUTH"};
     struct core_reply r = {.type = CORE_REPLY_STATUS, .str = "OK", .len = 2};
-    uint32_t pick = u8(in);
+    uint32_t pick = fuzz_u8(in);
     if (pick % 16 == 15) { /* anything goes */
         r.type = (enum core_reply_type)(pick / 16 % 7);
         r.str = "x";
         r.len = 1;
-        r.integer = (int64_t)u16(in) - 5;
+        r.integer = (int64_t)fuzz_u16(in) - 5;
         r.elements = elems;
         r.elements_len = r.type == CORE_REPLY_ARRAY ? 3 : 0;
         return r;
@@ -239,9 +221,9 @@ static struct core_reply reply_for(
         r.len = info_text(f, in, c);
     } else if (strcmp(name, "SENTINEL") == 0) {
         elems[0] = (struct core_reply){.type = CORE_REPLY_INTEGER, .integer = pick & 1};
-        const char *who = ids[u8(in) % 4];
+        const char *who = ids[fuzz_u8(in) % 4];
         elems[1] = (struct core_reply){.type = CORE_REPLY_BULK, .str = who, .len = strlen(who)};
-        elems[2] = (struct core_reply){.type = CORE_REPLY_INTEGER, .integer = u8(in) % 8};
+        elems[2] = (struct core_reply){.type = CORE_REPLY_INTEGER, .integer = fuzz_u8(in) % 8};
         r = (struct core_reply){.type = CORE_REPLY_ARRAY, .elements = elems, .elements_len = 3};
     } else if (strcmp(name, "PUBLISH") == 0) {
         r = (struct core_reply){.type = CORE_REPLY_INTEGER, .integer = pick % 3};
@@ -249,10 +231,10 @@ static struct core_reply reply_for(
     return r;
 }
 
-static void do_reply(struct fz *f, struct in *in) {
+static void do_reply(struct fz *f, struct fuzz_in *in) {
     if (f->npend == 0) { return; }
     /* The oldest outstanding command of the chosen one's connection. */
-    uint32_t conn = f->pend[u8(in) % f->npend].conn, at = 0;
+    uint32_t conn = f->pend[fuzz_u8(in) % f->npend].conn, at = 0;
     while (f->pend[at].conn != conn) {
         at++;
     }
@@ -268,9 +250,9 @@ static void do_reply(struct fz *f, struct in *in) {
     step(f, &i);
 }
 
-static struct conn *pick_conn(struct fz *f, struct in *in, bool want_up) {
+static struct conn *pick_conn(struct fz *f, struct fuzz_in *in, bool want_up) {
     if (f->nconns == 0) { return NULL; }
-    struct conn *c = &f->conns[u8(in) % f->nconns];
+    struct conn *c = &f->conns[fuzz_u8(in) % f->nconns];
     if (!c->open || c->up != want_up) { return NULL; }
     return c;
 }
@@ -285,20 +267,20 @@ static void drop_pending(struct fz *f, uint32_t conn) {
 
 /* A hello as a real sentinel would send it: its config epoch never exceeds
  * its current epoch (other fields are fuzzed among a few plausible values). */
-static size_t hello(char *b, size_t cap, struct in *in) {
-    const char *ip = ips[3 + u8(in) % 2];
-    uint32_t port = 26379 + u8(in) % 2;
-    const char *id = ids[u8(in) % 3];
-    uint32_t epoch = u8(in) % 6;
-    const char *name = names[u8(in) % 4];
-    const char *mip = ips[u8(in) % 5];
-    uint32_t mport = 6379 + u8(in) % 2;
-    uint32_t config_epoch = u8(in) % (epoch + 1);
+static size_t hello(char *b, size_t cap, struct fuzz_in *in) {
+    const char *ip = ips[3 + fuzz_u8(in) % 2];
+    uint32_t port = 26379 + fuzz_u8(in) % 2;
+    const char *id = ids[fuzz_u8(in) % 3];
+    uint32_t epoch = fuzz_u8(in) % 6;
+    const char *name = names[fuzz_u8(in) % 4];
+    const char *mip = ips[fuzz_u8(in) % 5];
+    uint32_t mport = 6379 + fuzz_u8(in) % 2;
+    uint32_t config_epoch = fuzz_u8(in) % (epoch + 1);
     return (size_t)snprintf(b, cap, "%s,%u,%s,%u,%s,%s,%u,%u", ip, port, id, epoch, name, mip,
                             mport, config_epoch);
 }
 
-static void do_command(struct fz *f, struct in *in) {
+static void do_command(struct fz *f, struct fuzz_in *in) {
     static const char *const subs[] = {"is-master-down-by-addr",
                                        "failover",
                                        "reset",
@@ -327,12 +309,12 @@ static void do_command(struct fz *f, struct in *in) {
     const char *argv[8];
     size_t lens[8];
     char hello_buf[256];
-    uint32_t argc = 1 + u8(in) % 7;
-    argv[0] = tops[u8(in) % 9];
+    uint32_t argc = 1 + fuzz_u8(in) % 7;
+    argv[0] = tops[fuzz_u8(in) % 9];
     for (uint32_t j = 1; j < argc; j++) {
-        argv[j] = words[u8(in) % 17];
+        argv[j] = words[fuzz_u8(in) % 17];
     }
-    if (strcmp(argv[0], "SENTINEL") == 0 && argc > 1) { argv[1] = subs[u8(in) % 19]; }
+    if (strcmp(argv[0], "SENTINEL") == 0 && argc > 1) { argv[1] = subs[fuzz_u8(in) % 19]; }
     if (strcmp(argv[0], "PUBLISH") == 0 && argc == 3) {
         argv[1] = "__sentinel__:hello";
         hello(hello_buf, sizeof(hello_buf), in);
@@ -346,18 +328,18 @@ static void do_command(struct fz *f, struct in *in) {
     step(f, &i);
 }
 
-static void op(struct fz *f, struct in *in) {
-    uint32_t kind = u8(in) % 8;
+static void op(struct fz *f, struct fuzz_in *in) {
+    uint32_t kind = fuzz_u8(in) % 8;
     struct core_input i = {.kind = CORE_IN_TICK};
     struct conn *c;
     switch (kind) {
     case 0:
     case 1: {
-        uint32_t jump = u8(in);
+        uint32_t jump = fuzz_u8(in);
         if (jump == 255) { f->now += 3000; }
         if (jump == 254 && f->now > 3000) { f->now -= 3000; }
         uint64_t d = core_deadline_ms(f->s);
-        f->now += u8(in) % 120;
+        f->now += fuzz_u8(in) % 120;
         if (d != UINT64_MAX && f->now < d) { f->now = d; }
         step(f, &i);
         break;
@@ -371,7 +353,7 @@ static void op(struct fz *f, struct in *in) {
         step(f, &i);
         break;
     case 3:
-        if ((c = pick_conn(f, in, u8(in) & 1)) == NULL) { break; }
+        if ((c = pick_conn(f, in, fuzz_u8(in) & 1)) == NULL) { break; }
         i.kind = CORE_IN_CONN_DOWN;
         i.conn = c->id;
         c->open = false;
@@ -400,16 +382,6 @@ static void op(struct fz *f, struct in *in) {
     }
 }
 
-static void *alloc_cb(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void free_cb(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 static struct core_limits limits(void) {
     struct core_limits l = core_limits_default();
     l.masters_max = 4;
@@ -428,7 +400,7 @@ static void check_reload(struct fz *f) {
     if (f->persisted == NULL) { return; }
     struct core_limits l = limits();
     struct core_options o = {f->persisted, strlen(f->persisted), 1, false};
-    struct core_allocator a = {alloc_cb, free_cb, NULL};
+    struct core_allocator a = {fuzz_alloc, fuzz_free, NULL};
     struct core_sentinel *s2 = NULL;
     struct core_error err;
     int rc = core_new(&l, &o, &a, f->now, &s2, &err);
@@ -449,12 +421,12 @@ static void check_reload(struct fz *f) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static struct fz f;
-    struct in in = {data, size};
+    struct fuzz_in in = {data, size};
     memset(&f, 0, sizeof(f));
-    const char *conf = confs[u8(&in) % 3];
+    const char *conf = confs[fuzz_u8(&in) % 3];
     struct core_limits l = limits();
-    struct core_options o = {conf, strlen(conf), u8(&in), u8(&in) & 1};
-    struct core_allocator a = {alloc_cb, free_cb, NULL};
+    struct core_options o = {conf, strlen(conf), fuzz_u8(&in), fuzz_u8(&in) & 1};
+    struct core_allocator a = {fuzz_alloc, fuzz_free, NULL};
     struct core_error err;
     f.now = 1700000000000ull;
     CHECK(core_new(&l, &o, &a, f.now, &f.s, &err) == CORE_OK);

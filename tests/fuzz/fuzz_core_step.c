@@ -29,16 +29,9 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "tests/fuzz/fuzz_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "fuzz_core_step: check failed: %s (line %d)\n", #x, __LINE__);         \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define CONNS_MAX  128
 #define PEND_MAX   256
@@ -121,21 +114,6 @@ static const char *const tokens[] = {
 };
 #define NTOKENS (sizeof(tokens) / sizeof(tokens[0]))
 
-struct in {
-    const uint8_t *p;
-    size_t n;
-};
-
-static uint32_t u8(struct in *in) {
-    if (in->n == 0) { return 0; }
-    in->n--;
-    return *in->p++;
-}
-
-static uint32_t u16(struct in *in) {
-    return u8(in) | (u8(in) << 8);
-}
-
 struct conn {
     uint32_t id;
     bool pubsub, up, open;
@@ -181,10 +159,10 @@ static void release(struct fz *f) {
 }
 
 /* Appends to f->text: a token or a run of raw bytes, `parts` times. */
-static size_t splice(struct fz *f, struct in *in, uint32_t parts) {
+static size_t splice(struct fz *f, struct fuzz_in *in, uint32_t parts) {
     size_t n = 0;
     for (uint32_t k = 0; k < parts && in->n > 0; k++) {
-        uint32_t pick = u8(in);
+        uint32_t pick = fuzz_u8(in);
         const char *t;
         size_t len;
         if (pick < 200) {
@@ -204,25 +182,26 @@ static size_t splice(struct fz *f, struct in *in, uint32_t parts) {
     return n;
 }
 
-static const struct core_reply *tree(struct fz *f, struct in *in, uint32_t depth);
+static const struct core_reply *tree(struct fz *f, struct fuzz_in *in, uint32_t depth);
 
-static void fill(struct fz *f, struct in *in, struct core_reply *r, uint32_t depth) {
-    uint32_t pick = u8(in);
+static void fill(struct fz *f, struct fuzz_in *in, struct core_reply *r, uint32_t depth) {
+    uint32_t pick = fuzz_u8(in);
     *r = (struct core_reply){.type = (enum core_reply_type)(pick % 7)};
     switch (r->type) {
     case CORE_REPLY_INTEGER:
-        r->integer = (pick & 0x80) ? INT64_MIN + (int64_t)u16(in) : (int64_t)u16(in) - 100;
+        r->integer =
+            (pick & 0x80) ? INT64_MIN + (int64_t)fuzz_u16(in) : (int64_t)fuzz_u16(in) - 100;
         break;
     case CORE_REPLY_STATUS:
     case CORE_REPLY_ERROR:
     case CORE_REPLY_BULK: {
-        size_t n = splice(f, in, u8(in) % 64);
+        size_t n = splice(f, in, fuzz_u8(in) % 64);
         r->str = block(f, f->text, n);
         r->len = r->str != NULL ? n : 0;
         break;
     }
     case CORE_REPLY_ARRAY: {
-        uint32_t want = u8(in);
+        uint32_t want = fuzz_u8(in);
         want = want < 240 ? want % 8 : (want - 240) * 2 * CORE_REPLY_ELEMENTS_MAX / 15;
         if (depth > CORE_REPLY_DEPTH_MAX + 2 || f->nnodes + want > NODES_MAX) { want = 0; }
         struct core_reply *e = &f->nodes[f->nnodes];
@@ -240,7 +219,7 @@ static void fill(struct fz *f, struct in *in, struct core_reply *r, uint32_t dep
     }
 }
 
-static const struct core_reply *tree(struct fz *f, struct in *in, uint32_t depth) {
+static const struct core_reply *tree(struct fz *f, struct fuzz_in *in, uint32_t depth) {
     if (f->nnodes == NODES_MAX) { return NULL; }
     struct core_reply *r = &f->nodes[f->nnodes++];
     fill(f, in, r, depth);
@@ -248,8 +227,8 @@ static const struct core_reply *tree(struct fz *f, struct in *in, uint32_t depth
 }
 
 /* A bulk INFO-like text of key lines with spliced values. */
-static const struct core_reply *info_reply(struct fz *f, struct in *in) {
-    size_t n = splice(f, in, 4 + u8(in) % 120);
+static const struct core_reply *info_reply(struct fz *f, struct fuzz_in *in) {
+    size_t n = splice(f, in, 4 + fuzz_u8(in) % 120);
     struct core_reply *r = &f->nodes[f->nnodes++];
     *r = (struct core_reply){.type = CORE_REPLY_BULK, .str = block(f, f->text, n)};
     r->len = r->str != NULL ? n : 0;
@@ -335,8 +314,8 @@ static void step(struct fz *f, const struct core_input *in) {
     release(f);
 }
 
-static void do_tick(struct fz *f, struct in *in) {
-    uint32_t pick = u8(in);
+static void do_tick(struct fz *f, struct fuzz_in *in) {
+    uint32_t pick = fuzz_u8(in);
     if (pick >= 250) {
         f->now += (uint64_t)(pick - 249) * 3600 * 1000; /* a suspended host: tilt */
     } else if (pick >= 200) {
@@ -349,9 +328,9 @@ static void do_tick(struct fz *f, struct in *in) {
     step(f, &i);
 }
 
-static void do_reply(struct fz *f, struct in *in) {
+static void do_reply(struct fz *f, struct fuzz_in *in) {
     if (f->npend == 0) { return; }
-    uint32_t conn = f->pend[u8(in) % f->npend].conn, at = 0;
+    uint32_t conn = f->pend[fuzz_u8(in) % f->npend].conn, at = 0;
     while (f->pend[at].conn != conn) {
         at++;
     }
@@ -360,21 +339,21 @@ static void do_reply(struct fz *f, struct in *in) {
     f->npend--;
     struct conn *c = conn_by_id(f, conn);
     if (c == NULL || !c->open || !c->up) { return; }
-    const struct core_reply *r = (u8(in) & 1) ? info_reply(f, in) : tree(f, in, 1);
+    const struct core_reply *r = (fuzz_u8(in) & 1) ? info_reply(f, in) : tree(f, in, 1);
     if (r == NULL) { return; }
     struct core_input i = {.kind = CORE_IN_REPLY, .conn = conn, .cmd = cmd, .reply = r};
     step(f, &i);
 }
 
-static void do_message(struct fz *f, struct in *in) {
+static void do_message(struct fz *f, struct fuzz_in *in) {
     if (f->nconns == 0) { return; }
-    struct conn *c = &f->conns[u8(in) % f->nconns];
+    struct conn *c = &f->conns[fuzz_u8(in) % f->nconns];
     if (!c->open || !c->up || !c->pubsub) { return; }
     static const char hello[] = "__sentinel__:hello";
-    bool odd = u8(in) == 0;
+    bool odd = fuzz_u8(in) == 0;
     size_t clen = odd ? splice(f, in, 2) : sizeof(hello) - 1;
     const char *channel = block(f, odd ? f->text : hello, clen);
-    size_t plen = splice(f, in, 1 + u8(in) % 24);
+    size_t plen = splice(f, in, 1 + fuzz_u8(in) % 24);
     const char *payload = block(f, f->text, plen);
     if (channel == NULL || payload == NULL) { return; }
     struct core_input i = {.kind = CORE_IN_MESSAGE,
@@ -386,25 +365,25 @@ static void do_message(struct fz *f, struct in *in) {
     step(f, &i);
 }
 
-static void do_command(struct fz *f, struct in *in) {
+static void do_command(struct fz *f, struct fuzz_in *in) {
     const char *argv[12];
     size_t lens[12];
-    uint32_t argc = 1 + u8(in) % 12;
+    uint32_t argc = 1 + fuzz_u8(in) % 12;
     for (uint32_t j = 0; j < argc; j++) {
-        lens[j] = splice(f, in, 1 + (u8(in) % 8 == 0));
+        lens[j] = splice(f, in, 1 + (fuzz_u8(in) % 8 == 0));
         if ((argv[j] = block(f, f->text, lens[j])) == NULL) { return; }
     }
     struct core_input i = {.kind = CORE_IN_COMMAND,
-                           .client = 1 + u8(in),
+                           .client = 1 + fuzz_u8(in),
                            .argc = argc,
                            .argv = argv,
                            .argv_len = lens};
     step(f, &i);
 }
 
-static void do_conn(struct fz *f, struct in *in, bool up) {
+static void do_conn(struct fz *f, struct fuzz_in *in, bool up) {
     if (f->nconns == 0) { return; }
-    struct conn *c = &f->conns[u8(in) % f->nconns];
+    struct conn *c = &f->conns[fuzz_u8(in) % f->nconns];
     if (!c->open || (up && c->up)) { return; }
     struct core_input i = {.kind = up ? CORE_IN_CONN_UP : CORE_IN_CONN_DOWN, .conn = c->id};
     if (up) {
@@ -417,8 +396,8 @@ static void do_conn(struct fz *f, struct in *in, bool up) {
     step(f, &i);
 }
 
-static void op(struct fz *f, struct in *in) {
-    switch (u8(in) % 10) {
+static void op(struct fz *f, struct fuzz_in *in) {
+    switch (fuzz_u8(in) % 10) {
     case 0:
     case 1:
         do_tick(f, in);
@@ -444,19 +423,9 @@ static void op(struct fz *f, struct in *in) {
     }
 }
 
-static void *alloc_cb(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void free_cb(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static struct fz f;
-    struct in in = {data, size};
+    struct fuzz_in in = {data, size};
     memset(&f, 0, sizeof(f));
     struct core_limits l = core_limits_default();
     l.masters_max = 4;
@@ -467,8 +436,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     l.arena_bytes = 256u << 10;
     l.config_bytes_max = 64u << 10;
     l.info_cache_bytes = 1024;
-    struct core_options o = {conf, sizeof(conf) - 1, u8(&in), u8(&in) & 1};
-    struct core_allocator a = {alloc_cb, free_cb, NULL};
+    struct core_options o = {conf, sizeof(conf) - 1, fuzz_u8(&in), fuzz_u8(&in) & 1};
+    struct core_allocator a = {fuzz_alloc, fuzz_free, NULL};
     struct core_error err;
     f.now = 1700000000000ull;
     CHECK(core_new(&l, &o, &a, f.now, &f.s, &err) == CORE_OK);

@@ -24,16 +24,9 @@
 
 #include "reports/event.h"
 #include "reports/runfile.h"
+#include "tests/fuzz/fuzz_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "fuzz_eventlog: check failed: %s (line %d)\n", #x, __LINE__);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define SCENARIO "scenarios/library/master-dies-first.yaml"
 

@@ -20,16 +20,9 @@
 #include <string.h>
 
 #include "real/resp.h"
+#include "tests/fuzz/fuzz_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "fuzz_real_resp: check failed: %s\n", #x);                             \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static void requests(const char *p, size_t n, size_t chunk, bool authed) {
     static struct real_resp_req q;

@@ -17,13 +17,9 @@
 #include <string.h>
 
 #include "scenarios/scenario.h"
+#include "tests/fuzz/fuzz_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) { abort(); }                                                                     \
-    } while (0)
 
 static void check_set(const struct scn *s, const struct scn_set *set) {
     CHECK(set->len == 0 || set->items != NULL);

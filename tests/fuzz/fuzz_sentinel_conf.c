@@ -28,28 +28,11 @@
 
 #include "core/conf.h"
 #include "core/core.h"
+#include "tests/fuzz/fuzz_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(x)                                                                                   \
-    do {                                                                                           \
-        if (!(x)) {                                                                                \
-            fprintf(stderr, "fuzz_sentinel_conf: check failed: %s (line %d)\n", #x, __LINE__);     \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 #define NOW_MS 1700000000000ull
-
-static void *alloc_cb(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void free_cb(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
 
 static struct core_limits limits(void) {
     struct core_limits l = core_limits_default();
@@ -67,7 +50,7 @@ static struct core_limits limits(void) {
 static int load(const char *text, size_t len, struct core_sentinel **s, struct core_error *err) {
     struct core_limits l = limits();
     struct core_options o = {text, len, 1, false};
-    struct core_allocator a = {alloc_cb, free_cb, NULL};
+    struct core_allocator a = {fuzz_alloc, fuzz_free, NULL};
     memset(err, 0, sizeof(*err));
     return core_new(&l, &o, &a, NOW_MS, s, err);
 }
