@@ -112,32 +112,17 @@ static void write_topology(FILE *f, const struct scn *s) {
 }
 
 static void write_header(FILE *f, const struct scn *s, uint64_t seed) {
-    static const char *const timer_keys[] = {
-        "info-period",          "ping-period",
-        "ask-period",           "publish-period",
-        "default-down-after",   "default-failover-timeout",
-        "tilt-trigger",         "tilt-period",
-        "slave-reconf-timeout", "min-link-reconnect-period",
-        "election-timeout",
-    };
-    const uint32_t timers[] = {
-        s->timers.info_period_ms,          s->timers.ping_period_ms,
-        s->timers.ask_period_ms,           s->timers.publish_period_ms,
-        s->timers.default_down_after_ms,   s->timers.default_failover_timeout_ms,
-        s->timers.tilt_trigger_ms,         s->timers.tilt_period_ms,
-        s->timers.slave_reconf_timeout_ms, s->timers.min_link_reconnect_period_ms,
-        s->timers.election_timeout_ms,
-    };
     fputs("name: ", f);
     qstr(f, s->name);
     fprintf(f, "\nseeds: [%" PRIu64 "]\nduration: %" PRIu64 "\nsettle: %" PRIu64 "\n", seed,
             s->duration_ms, s->settle_ms);
     bool any = false;
-    for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++) {
-        if (timers[i] == 0) { continue; }
+    for (uint32_t i = 0; i < SCN_TIMERS_LEN; i++) {
+        uint32_t v = scn_timer_get(&s->timers, i);
+        if (v == 0) { continue; }
         if (!any) { fputs("timers:\n", f); }
         any = true;
-        fprintf(f, "  %s: %u\n", timer_keys[i], timers[i]);
+        fprintf(f, "  %s: %u\n", scn_timer_names[i], v);
     }
     fprintf(f, "network:\n  latency: {min: %u, max: %u}\n", s->network.latency.min_ms,
             s->network.latency.max_ms);
