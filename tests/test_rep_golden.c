@@ -30,6 +30,35 @@ static bool golden_has(const struct rep_golden *g, int role, const char *line) {
     return false;
 }
 
+/* g becomes the golden of runs a and b. */
+static void golden_of_two(struct rep_golden *g, const struct rep_fx *a, const struct rep_fx *b) {
+    assert_int_equal(rep_golden_init(g), 0);
+    assert_int_equal(rep_golden_add(g, &a->run), 0);
+    assert_int_equal(rep_golden_add(g, &b->run), 0);
+    assert_int_equal(g->runs, 2);
+}
+
+/* Writes g (as recorded from a) to a new file at path, checks that a and b
+ * both match it, and reads it back into back with every section intact. */
+static void write_check_read_back(const struct rep_golden *g,
+                                  const struct rep_fx *a,
+                                  const struct rep_fx *b,
+                                  char *path,
+                                  size_t len,
+                                  struct rep_golden *back) {
+    temp_path(path, len);
+    assert_int_equal(rep_golden_write(g, &a->run, path), 0);
+    assert_int_equal(rep_golden_check(&a->run, path, stdout), 0);
+    assert_int_equal(rep_golden_check(&b->run, path, stdout), 0);
+    char err[256];
+    assert_int_equal(rep_golden_init(back), 0);
+    assert_int_equal(rep_golden_read(path, back, err, sizeof(err)), 0);
+    assert_int_equal(back->rounds, g->rounds);
+    for (uint32_t i = 0; i < REP_GOLDEN_ROLES; i++) {
+        assert_int_equal(back->roles[i].len, g->roles[i].len);
+    }
+}
+
 static void test_rep_golden_keeps_what_seeds_share(void **state) {
     /* Goal: the golden of two differently-ordered runs keeps their common
      * order and drops what differs, and both runs then match it. Method:
@@ -45,27 +74,15 @@ static void test_rep_golden_keeps_what_seeds_share(void **state) {
     pb.sdown_ms[2] = 30600;
     rep_fx_failover(&a, &pa);
     rep_fx_failover(&b, &pb);
-    struct rep_golden g;
-    assert_int_equal(rep_golden_init(&g), 0);
-    assert_int_equal(rep_golden_add(&g, &a.run), 0);
-    assert_int_equal(rep_golden_add(&g, &b.run), 0);
-    assert_int_equal(g.runs, 2);
+    struct rep_golden g, back;
+    golden_of_two(&g, &a, &b);
     assert_true(golden_has(&g, 0, "+elected-leader master M"));
     assert_true(golden_has(&g, 0, "+slave-reconf-done slave R"));
     assert_true(golden_has(&g, 0, "+switch-master M P"));
     assert_true(golden_has(&g, 1, "+config-update-from sentinel L"));
     assert_false(golden_has(&g, 1, "-role-change slave P")); /* VERBOSE: left out */
     char path[64];
-    temp_path(path, sizeof(path));
-    assert_int_equal(rep_golden_write(&g, &a.run, path), 0);
-    assert_int_equal(rep_golden_check(&a.run, path, stdout), 0);
-    assert_int_equal(rep_golden_check(&b.run, path, stdout), 0);
-    struct rep_golden back;
-    char err[256];
-    assert_int_equal(rep_golden_init(&back), 0);
-    assert_int_equal(rep_golden_read(path, &back, err, sizeof(err)), 0);
-    assert_int_equal(back.roles[0].len, g.roles[0].len);
-    assert_int_equal(back.roles[1].len, g.roles[1].len);
+    write_check_read_back(&g, &a, &b, path, sizeof(path), &back);
     rep_golden_free(&back);
     rep_golden_free(&g);
     unlink(path);
@@ -123,10 +140,8 @@ static void test_rep_golden_two_rounds_per_round_sections(void **state) {
     rep_fx_failover(&a, &second);
     rep_fx_failover(&b, &pb);
     rep_fx_failover(&b, &second);
-    struct rep_golden g;
-    assert_int_equal(rep_golden_init(&g), 0);
-    assert_int_equal(rep_golden_add(&g, &a.run), 0);
-    assert_int_equal(rep_golden_add(&g, &b.run), 0);
+    struct rep_golden g, back;
+    golden_of_two(&g, &a, &b);
     assert_int_equal(g.rounds, 2);
     for (int r = 0; r < 4; r += 2) {
         assert_true(golden_has(&g, r, "+elected-leader master M"));
@@ -134,17 +149,8 @@ static void test_rep_golden_two_rounds_per_round_sections(void **state) {
         assert_true(golden_has(&g, r + 1, "+config-update-from sentinel L"));
     }
     char path[64];
-    temp_path(path, sizeof(path));
-    assert_int_equal(rep_golden_write(&g, &a.run, path), 0);
-    assert_int_equal(rep_golden_check(&a.run, path, stdout), 0);
-    assert_int_equal(rep_golden_check(&b.run, path, stdout), 0);
-    struct rep_golden back;
-    char err[256];
-    assert_int_equal(rep_golden_init(&back), 0);
-    assert_int_equal(rep_golden_read(path, &back, err, sizeof(err)), 0);
+    write_check_read_back(&g, &a, &b, path, sizeof(path), &back);
     assert_int_equal(back.rounds, 2);
-    assert_int_equal(back.roles[2].len, g.roles[2].len);
-    assert_int_equal(back.roles[3].len, g.roles[3].len);
     /* A run that lost round 2's reconfiguration drifts in [2:L] only. */
     assert_int_equal(rep_fx_drop_from(&b, "s3", "+slave-reconf-done", second.fault_t_ms), 1);
     char buf[4096] = "";
