@@ -660,6 +660,7 @@ struct writer {
     bool was_blank; /* the last line written was blank */
     uint32_t lines; /* entries of the new index */
     bool needs_signature;
+    uint32_t steps; /* rewrites this one stands for (core__conf_rw_rewrite_steps), or 0 */
 };
 
 /* Appends one output line; runs of blank lines shrink to one, as in Redis.
@@ -757,27 +758,33 @@ static void write_old(struct writer *w, const char *old_text, const char *new_te
 
 /* Appends the new lines that replaced nothing, after the signature line if
  * the old file lacks it, then indexes the empty line after the final
- * newline. */
-static void write_appended(struct writer *w, const char *new_text) {
+ * newline. Standing for several rewrites, it also writes the blank line
+ * each of them left before the next one's appended line. Returns how many
+ * lines it appended. */
+static uint32_t write_appended(struct writer *w, const char *new_text) {
     struct core__conf_rw *rw = w->rw;
     CORE_ASSERT(rw->neu_len <= CORE__CONF_LINES_MAX);
+    uint32_t appended = 0;
     for (uint32_t j = 0; j < rw->neu_len; j++) {
         if (rw->neu[j].placed) { continue; }
         if (w->needs_signature) {
             emit_text(w, CORE__CONF_SIGNATURE, strlen(CORE__CONF_SIGNATURE));
             w->needs_signature = false;
         }
+        if (appended > 0 && w->steps > 0) { emit_text(w, "", 0); }
         emit_new(w, &rw->neu[j], new_text);
+        appended++;
     }
-    if (w->out->len == w->base) { return; }
+    if (w->out->len == w->base) { return appended; }
     if (w->lines == CORE__CONF_LINES_MAX) {
         rw->too_long = true;
-        return;
+        return appended;
     }
     rw->old[w->lines++] = (struct core__conf_line){.off = (uint32_t)(w->out->len - w->base),
                                                    .key = NO_KEY,
                                                    .next = NO_LINE,
                                                    .kind = LINE_TEXT};
+    return appended;
 }
 
 /* Indexes the old text if there is no index, or again (forgetting keys no
@@ -805,12 +812,13 @@ static void next_stamp(struct core__conf_rw *rw) {
     rw->stamp++;
 }
 
-int core__conf_rw_rewrite(struct core__conf_rw *rw,
-                          const char *old_text,
-                          size_t old_len,
-                          const char *new_lines,
-                          size_t new_len,
-                          struct core__buf *out) {
+static int rewrite(struct core__conf_rw *rw,
+                   const char *old_text,
+                   size_t old_len,
+                   const char *new_lines,
+                   size_t new_len,
+                   uint32_t steps,
+                   struct core__buf *out) {
     CORE_ASSERT(old_text != NULL || old_len == 0);
     CORE_ASSERT(new_lines != NULL || new_len == 0);
     CORE_ASSERT(out != NULL && out->cap <= UINT32_MAX);
@@ -821,18 +829,45 @@ int core__conf_rw_rewrite(struct core__conf_rw *rw,
     next_stamp(rw);
     rc = read_new(rw, new_lines, new_len);
     if (rc != CORE_OK) { return rc; }
-    struct writer w = {
-        .rw = rw, .out = out, .base = out->len, .needs_signature = !rw->has_signature};
+    struct writer w = {.rw = rw,
+                       .out = out,
+                       .base = out->len,
+                       .needs_signature = !rw->has_signature,
+                       .steps = steps};
     rw->has_signature = false;
     write_old(&w, old_text, new_lines);
-    write_appended(&w, new_lines);
+    uint32_t appended = write_appended(&w, new_lines);
     rw->old_len = w.lines;
     if (out->overflow) {
         core__conf_rw_forget(rw);
         return CORE_E_LIMIT;
     }
+    if (steps > 0 && appended != steps) {
+        core__conf_rw_forget(rw);
+        return CORE_E_CONFIG;
+    }
     keep_new(rw, new_lines, new_len);
     return CORE_OK;
+}
+
+int core__conf_rw_rewrite(struct core__conf_rw *rw,
+                          const char *old_text,
+                          size_t old_len,
+                          const char *new_lines,
+                          size_t new_len,
+                          struct core__buf *out) {
+    return rewrite(rw, old_text, old_len, new_lines, new_len, 0, out);
+}
+
+int core__conf_rw_rewrite_steps(struct core__conf_rw *rw,
+                                const char *old_text,
+                                size_t old_len,
+                                const char *new_lines,
+                                size_t new_len,
+                                uint32_t steps,
+                                struct core__buf *out) {
+    CORE_ASSERT(steps > 0);
+    return rewrite(rw, old_text, old_len, new_lines, new_len, steps, out);
 }
 
 int core__conf_rewrite(const char *old_text,

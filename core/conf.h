@@ -218,4 +218,18 @@ int core__conf_rw_rewrite(struct core__conf_rw *rw,
                           size_t new_len,
                           struct core__buf *out);
 
+/* core__conf_rw_rewrite() standing for `steps` successive rewrites that
+ * each added one new line no old line could take, so each appended it: the
+ * text the last of them would write. Each of those rewrites ended its file
+ * with a blank line that the next one kept, so every appended line after
+ * the first follows a blank line. CORE_E_CONFIG (and the index forgotten)
+ * if the new lines append some other number of lines: a caller bug. */
+int core__conf_rw_rewrite_steps(struct core__conf_rw *rw,
+                                const char *old_text,
+                                size_t old_len,
+                                const char *new_lines,
+                                size_t new_len,
+                                uint32_t steps,
+                                struct core__buf *out);
+
 #endif

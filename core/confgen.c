@@ -159,31 +159,68 @@ int core__config_generate(struct core_sentinel *s, char *out, size_t cap, size_t
     return b.overflow ? CORE_E_LIMIT : CORE_OK;
 }
 
-/* Mirrors sentinelFlushConfig(). Returns 0, or -1 if the text outgrew
- * config_bytes_max (reported like a failed write). */
-static int flush(struct core_sentinel *s, bool later) {
-    size_t gen_len = 0, cap = s->lim.config_bytes_max;
+/* Generates the sentinel lines and rewrites the file with them, standing
+ * for the flushes it lags behind; on success the new text becomes the file. */
+static int rewrite_file(struct core_sentinel *s, size_t *gen_len) {
+    size_t cap = s->lim.config_bytes_max;
     struct core__buf out;
     CORE_ASSERT(s->conf != NULL);
     CORE_ASSERT(s->conf_scratch != NULL);
-    int rc = core__config_generate(s, s->conf_scratch, cap, &gen_len);
+    int rc = core__config_generate(s, s->conf_scratch, cap, gen_len);
     core__buf_init(&out, s->conf_out, cap);
     if (rc == CORE_OK) {
-        rc =
-            core__conf_rw_rewrite(s->conf_rw, s->conf, s->conf_len, s->conf_scratch, gen_len, &out);
+        rc = s->conf_deferred == 0
+                 ? core__conf_rw_rewrite(s->conf_rw, s->conf, s->conf_len, s->conf_scratch,
+                                         *gen_len, &out)
+                 : core__conf_rw_rewrite_steps(s->conf_rw, s->conf, s->conf_len, s->conf_scratch,
+                                               *gen_len, s->conf_deferred, &out);
     }
-    if (rc != CORE_OK) {
+    if (rc != CORE_OK) { return rc; }
+    /* The index now describes conf_out: it becomes the file. */
+    s->conf_out = s->conf;
+    s->conf = out.data;
+    s->conf_len = out.len;
+    s->conf_deferred = 0;
+    return CORE_OK;
+}
+
+/* What the file and the generated lines (gen_len bytes) may still grow by
+ * without failing a rewrite: both stay below cap (a buffer keeps one byte
+ * spare), one signature line may yet be appended, and the engine refuses
+ * texts of more than CORE__CONF_LINES_MAX lines. */
+static void measure_room(struct core_sentinel *s, size_t gen_len) {
+    size_t cap = s->lim.config_bytes_max;
+    size_t used = (gen_len > s->conf_len ? gen_len : s->conf_len) + sizeof(CORE__CONF_SIGNATURE);
+    const struct core__conf_rw *rw = s->conf_rw;
+    uint32_t lines = (rw->old_len > rw->neu_len ? rw->old_len : rw->neu_len) + 4;
+    s->conf_room_bytes = used < cap - 1 ? cap - 1 - used : 0;
+    s->conf_room_lines = lines < CORE__CONF_LINES_MAX ? CORE__CONF_LINES_MAX - lines : 0;
+}
+
+/* Brings a lagging file up to date; the room guaranteed that it fits, so a
+ * failure is a broken bound. */
+static void catch_up(struct core_sentinel *s) {
+    size_t gen_len = 0;
+    int rc = rewrite_file(s, &gen_len);
+    CORE_ASSERT(rc == CORE_OK);
+    measure_room(s, gen_len);
+}
+
+/* Mirrors sentinelFlushConfig(). Returns 0, or -1 if the text outgrew
+ * config_bytes_max (reported like a failed write). */
+static int flush(struct core_sentinel *s, bool later) {
+    size_t gen_len = 0;
+    s->conf_room_bytes = 0;
+    s->conf_room_lines = 0;
+    if (rewrite_file(s, &gen_len) != CORE_OK) {
         core__out_log(s, CORE_LEVEL_WARNING,
                       "WARNING: Sentinel was not able to save the new configuration on disk!!!: "
                       "%s",
                       "File too large");
         return -1;
     }
-    /* The index now describes conf_out: it becomes the file. */
-    s->conf_out = s->conf;
-    s->conf = out.data;
-    s->conf_len = out.len;
     s->persist_pending = true;
+    if (later) { measure_room(s, gen_len); }
     if (!later) { core__out_persist(s); }
     core__out_log(s, CORE_LEVEL_NOTICE, "Sentinel new configuration saved on disk");
     return 0;
@@ -201,8 +238,50 @@ void core__flush_config(struct core_sentinel *s) {
     (void)flush(s, false);
 }
 
-void core__flush_config_later(struct core_sentinel *s) {
+/* The most a `sentinel known-replica` line of the master can add to either
+ * text: the line with its LF, and a blank line its slot may bring back from
+ * a run of blanks the old file had squeezed. */
+static size_t replica_line_growth(struct core_sentinel *s, uint32_t mslot) {
+    const char *name = core__minst(s, &s->masters[mslot])->name;
+    return sizeof("sentinel known-replica ") + strlen(name) + sizeof(" ") + CORE_IP_MAX +
+           sizeof(" 65535\n") + 1;
+}
+
+/* A batch of +slave discoveries flushes once per replica, as upstream does,
+ * and each flush rewrote the whole file: quadratic in the replicas of one
+ * INFO reply (1 x 1000 spent most of its time there). The first flush of a
+ * batch is done in full. After it a flush can only add one known-replica
+ * line, which no old line can take, so it is appended. While the measured
+ * room provably holds that line no flush of the batch can fail: it logs its
+ * success and leaves the text behind, and one rewrite standing for all of
+ * them (core__conf_rw_rewrite_steps()) later writes what the last of them
+ * would have. The text is brought up to date while the room would still
+ * hold one more line, so a flush that might fail is always done in full,
+ * on an up-to-date file. */
+void core__flush_config_later(struct core_sentinel *s, uint32_t mslot) {
     CORE_ASSERT(s != NULL);
     CORE_ASSERT(s->started);
-    (void)flush(s, true);
+    CORE_ASSERT(mslot < s->lim.masters_max && s->masters[mslot].in_use);
+    size_t grow = replica_line_growth(s, mslot);
+    if (s->conf_room_bytes < grow || s->conf_room_lines < 2) {
+        CORE_ASSERT(s->conf_deferred == 0);
+        (void)flush(s, true);
+        return;
+    }
+    s->conf_room_bytes -= grow;
+    s->conf_room_lines -= 2;
+    s->conf_deferred++;
+    core__out_log(s, CORE_LEVEL_NOTICE, "Sentinel new configuration saved on disk");
+    if (s->conf_room_bytes < grow || s->conf_room_lines < 2) { catch_up(s); }
+}
+
+/* Ends a batch: the room was measured for it alone. */
+void core__flush_config_settle(struct core_sentinel *s) {
+    CORE_ASSERT(s != NULL);
+    if (s->conf_deferred > 0) {
+        CORE_ASSERT(s->persist_pending);
+        catch_up(s);
+    }
+    s->conf_room_bytes = 0;
+    s->conf_room_lines = 0;
 }

@@ -286,6 +286,9 @@ struct core_sentinel {
     struct core__conf_rw *conf_rw; /* the line index of conf, kept between flushes */
     char *conf_keys;               /* its key pool: 2 * config_bytes_max */
     char *conf_prev;               /* its copy of the last generated lines */
+    uint32_t conf_deferred;        /* +slave flushes conf lags behind (confgen.c) */
+    size_t conf_room_bytes;        /* what deferred flushes may still add to conf */
+    uint32_t conf_room_lines;      /* ... in lines */
 
     /* Outputs of the current step. */
     struct core_output *outs;
@@ -510,12 +513,15 @@ int core__config_load(struct core_sentinel *s,
                       struct core_error *err);
 void core__flush_config(struct core_sentinel *s);
 int core__flush_config_rc(struct core_sentinel *s);
-/* core__flush_config() for discoveries that come in batches (+slave from one INFO,
- * +sentinel from hellos): the same decision and log line now, but the PERSIST output
- * carries the text once, before the next reply, crash or exit or at the end of the
- * step. Per-discovery copies made a step's output arena grow as the square of the
- * replicas (1 master x 500 replicas overflowed it). */
-void core__flush_config_later(struct core_sentinel *s);
+/* core__flush_config() for each replica of master `mslot` one INFO reply reveals
+ * (+slave): the same decision and log line now, but the PERSIST output carries the
+ * text once, before the next reply, crash or exit or at the end of the step.
+ * Per-discovery copies made a step's output arena grow as the square of the
+ * replicas (1 master x 500 replicas overflowed it). Between two calls of one
+ * batch the only change is the replica added; core__flush_config_settle() ends
+ * the batch. */
+void core__flush_config_later(struct core_sentinel *s, uint32_t mslot);
+void core__flush_config_settle(struct core_sentinel *s);
 int core__config_generate(struct core_sentinel *s, char *out, size_t cap, size_t *len);
 
 /* ---------------------------------------------------------------- commands */

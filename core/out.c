@@ -103,6 +103,7 @@ void core__out_reply(struct core_sentinel *s, uint64_t client, const struct core
 
 void core__out_persist(struct core_sentinel *s) {
     CORE_ASSERT(s->persist_pending);
+    CORE_ASSERT(s->conf_deferred == 0); /* a +slave batch settles before anything else */
     CORE_ASSERT(s->conf_len < s->lim.config_bytes_max);
     s->persist_pending = false;
     struct core_output *o = core__out_push(s, CORE_OUT_PERSIST);

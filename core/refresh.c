@@ -66,12 +66,13 @@ static void discover_replicas(struct core_sentinel *s,
         const char *err = NULL;
         if (core__create_replica(s, ri->master, reps[k].ip, reps[k].port, &r, &err) == CORE_OK) {
             core__event_at(s, CORE_LEVEL_NOTICE, "+slave", r);
-            core__flush_config_later(s);
+            core__flush_config_later(s, ri->master);
         } else {
             core__out_explain(s, "replica %s:%lld of %s not recorded: %s", reps[k].ip,
                               (long long)reps[k].port, ri->name, err);
         }
     }
+    core__flush_config_settle(s);
 }
 
 static void replica_fields(struct core_sentinel *s,

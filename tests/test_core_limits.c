@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -80,12 +83,80 @@ static void test_limits_sentinels_refused(void **state) {
     cw_free(w);
 }
 
+/* ---------------------------------------------------------------- config file size */
+
+#define BATCH     15 /* replicas one INFO reply reveals */
+#define SAVED     "Sentinel new configuration saved on disk"
+#define NOT_SAVED "WARNING: Sentinel was not able to save the new configuration on disk"
+
+/* Comments that bring the file near the smallest config_bytes_max. */
+#define PAD_LINE    "# a comment long enough that the config file nears the limit under test ...\n"
+#define PAD_LINES_4 PAD_LINE PAD_LINE PAD_LINE PAD_LINE
+#define PADDING     PAD_LINES_4 PAD_LINES_4 PAD_LINE PAD_LINE PAD_LINE
+
+/* One sentinel (config_bytes_max `cap`, 0: default) watching a master
+ * whose first INFO reply lists `replicas` replicas, run past that reply. */
+static struct cw *batch_world(int replicas, size_t cap) {
+    struct cw *w = cw_new();
+    int m = cw_node(w, "10.0.1.1", 6379, -1);
+    for (int k = 0; k < replicas; k++) {
+        char ip[CORE_IP_MAX];
+        snprintf(ip, sizeof(ip), "10.0.2.%d", 10 + k);
+        cw_node(w, ip, 6379, m);
+    }
+    struct core_limits l = core_limits_default();
+    if (cap > 0) { l.config_bytes_max = cap; }
+    cw_set_limits(w, &l);
+    cw_sentinel(w, PADDING CONF, 71);
+    cw_run(w, cw_now(w) + 2000);
+    return w;
+}
+
+/* Goal: when a batch of +slave discoveries outgrows config_bytes_max, the
+ * flushes succeed exactly while the file they write fits, in order, and the
+ * file left is the one the last successful flush wrote: the batch is not
+ * rewritten once per replica any more, but it must read as if it were
+ * (§16.3; core__flush_config_later()). Method: the files of batches of 0 to
+ * 15 replicas with room to spare are the oracle; every limit from the
+ * smallest file to past the largest, byte by byte. */
+static void test_limits_config_file_full_mid_batch(void **state) {
+    (void)state;
+    char *file[BATCH + 1];
+    int saved_all = 0;
+    for (int n = 0; n <= BATCH; n++) {
+        struct cw *w = batch_world(n, 0);
+        file[n] = strdup(cw_persisted(w, 0));
+        assert_non_null(file[n]);
+        if (n == BATCH) { saved_all = cw_count(w, 0, "", SAVED); }
+        assert_int_equal(cw_count(w, 0, "", NOT_SAVED), 0);
+        cw_free(w);
+    }
+    assert_true(strlen(file[0]) + 1 >= 1024);
+    for (size_t cap = strlen(file[0]) + 1; cap <= strlen(file[BATCH]) + 2; cap++) {
+        int fit = 0; /* replicas whose flush fits: files stay below cap */
+        while (fit < BATCH && strlen(file[fit + 1]) < cap) {
+            fit++;
+        }
+        struct cw *w = batch_world(BATCH, cap);
+        assert_string_equal(cw_persisted(w, 0), file[fit]);
+        assert_int_equal(cw_count(w, 0, "", SAVED), saved_all - (BATCH - fit));
+        assert_int_equal(cw_count(w, 0, "", NOT_SAVED), BATCH - fit);
+        int first_refused = cw_find(w, 0, 0, "", NOT_SAVED);
+        assert_true(first_refused < 0 || cw_find(w, first_refused, 0, "", SAVED) < 0);
+        cw_free(w);
+    }
+    for (int n = 0; n <= BATCH; n++) {
+        free(file[n]);
+    }
+}
+
 int main(void) {
     core_test_install_handler();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_limits_default_fit),
         cmocka_unit_test(test_limits_replicas_refused),
         cmocka_unit_test(test_limits_sentinels_refused),
+        cmocka_unit_test(test_limits_config_file_full_mid_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

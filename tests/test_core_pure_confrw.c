@@ -382,12 +382,86 @@ static void test_confrw_too_many_lines_stays_refused(void **state) {
     free(b);
 }
 
+/* New lines of the generator's form: `lines` joined by LFs. */
+static size_t join_lines(char *t, char lines[][64], uint32_t n) {
+    size_t len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        put(t, &len, lines[i]);
+        put(t, &len, "\n");
+    }
+    return len;
+}
+
+/* Inserts a known-replica line of a random master at a random place. */
+static void add_replica_line(char lines[][64], uint32_t *n, uint32_t serial) {
+    uint32_t at = below(*n + 1);
+    memmove(lines[at + 1], lines[at], (*n - at) * sizeof(lines[0]));
+    snprintf(lines[at], sizeof(lines[0]), "sentinel known-replica m%u 10.0.0.%u 6379", below(3),
+             serial);
+    (*n)++;
+}
+
+/* Goal: core__conf_rw_rewrite_steps() writes what the rewrites it stands
+ * for would have written one after the other, down to the blank line each
+ * left before the next one's appended line, and refuses new lines that do
+ * not append one line per step. Method: 300 random files (hand-edited
+ * lines included); new lines of the generator's form; a first rewrite
+ * adds one known-replica line, then 1 to 5 more are added one at a time at
+ * random places; the chain of one-shot rewrites is the oracle. */
+static void test_confrw_steps_match_one_by_one(void **state) {
+    (void)state;
+    core__rng_seed(&rng, 9);
+    static char neu[TEXT_MAX], chain[TEXT_MAX * 4], lines[64][64];
+    static const char *const kw[][2] = {
+        {"monitor", "10.0.0.1 6379 2"}, {"config-epoch", "7"}, {"known-sentinel", "10.0.0.9 1 a"}};
+    struct seq *q = seq_new(4 * TEXT_MAX);
+    for (int run = 0; run < 300; run++) {
+        uint32_t n = 0, serial = 0;
+        for (uint32_t k = below(8); k > 0; k--) {
+            uint32_t w = below(3);
+            snprintf(lines[n++], sizeof(lines[0]), "sentinel %s m%u %s", kw[w][0], below(3),
+                     kw[w][1]);
+        }
+        q->cur_len = random_text(q->cur, true, 30);
+        core__conf_rw_forget(q->rw);
+        add_replica_line(lines, &n, serial++);
+        size_t len = join_lines(neu, lines, n);
+        seq_step(q, neu, len, TEXT_MAX * 4);
+        memcpy(chain, q->cur, q->cur_len);
+        size_t chain_len = q->cur_len;
+        uint32_t steps = 1 + below(5);
+        for (uint32_t k = 0; k < steps; k++) {
+            add_replica_line(lines, &n, serial++);
+            len = join_lines(neu, lines, n);
+            struct core__buf b;
+            core__buf_init(&b, q->fresh, sizeof(q->fresh));
+            assert_int_equal(core__conf_rewrite(chain, chain_len, neu, len, &b), CORE_OK);
+            memcpy(chain, q->fresh, b.len);
+            chain_len = b.len;
+        }
+        struct core__buf out;
+        core__buf_init(&out, q->kept, sizeof(q->kept));
+        bool wrong = below(8) == 0;
+        int rc = core__conf_rw_rewrite_steps(q->rw, q->cur, q->cur_len, neu, len,
+                                             steps + (wrong ? 1 : 0), &out);
+        if (wrong) {
+            assert_int_equal(rc, CORE_E_CONFIG);
+            continue;
+        }
+        assert_int_equal(rc, CORE_OK);
+        assert_int_equal(out.len, chain_len);
+        assert_memory_equal(q->kept, chain, chain_len);
+    }
+    seq_free(q);
+}
+
 int main(void) {
     core_test_install_handler();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_confrw_kept_index_matches_from_scratch),
         cmocka_unit_test(test_confrw_forgets_keys_when_the_pool_fills),
         cmocka_unit_test(test_confrw_too_many_lines_stays_refused),
+        cmocka_unit_test(test_confrw_steps_match_one_by_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
