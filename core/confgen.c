@@ -5,7 +5,8 @@
  * rewrite engine (core/conf.c) merge them into the current file text, and
  * hand the whole new text to the driver in a PERSIST output, followed by
  * upstream's log line. Values are written raw like upstream does, except
- * announce-ip which upstream quotes.
+ * announce-ip which upstream quotes. A master's block of lines is copied
+ * from the last text while what it prints did not change (below).
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -55,108 +56,369 @@ static void put_addr_line(
     core__buf_putu64(b, port);
 }
 
-static void master_lines(struct core_sentinel *s, struct core__buf *b, uint32_t mslot) {
-    CORE_ASSERT(b != NULL);
+/* ---------------------------------------------------------------- the per-master cache
+ *
+ * A flush happens at every discovery, vote and epoch change, O(masters)
+ * times per failover round, and formatting every master's lines each time
+ * made the flushes quadratic; usually one master's lines changed. So each
+ * master's block of lines is kept in the last generated text and copied
+ * while its inputs stay the same. Whether they did is not tracked at the
+ * places that change them (a missed one would corrupt files silently):
+ * sync_master() captures, at every generation, everything master_lines()
+ * prints into the master's snapshot and says whether the snapshot already
+ * held it. master_lines() reads the snapshot only, never the sentinel, so
+ * a block is a function of its snapshot: equal snapshots, equal bytes. A
+ * new input therefore has to go into struct gen_master and sync_master()
+ * before master_lines() can print it; keep the three together.
+ *
+ * Which bytes a block is: each generation has a new serial and stamps every
+ * master it writes with it; s->conf_scratch holds the text whose serial is
+ * c->text. A master stamped c->text was last synced by the generation that
+ * wrote that text, so its block there prints its snapshot as it is now. A
+ * generation that does not fit keeps conf_scratch and c->text, and the
+ * masters it synced carry a serial no kept text has; a master removed (its
+ * slot maybe reused) keeps a stamp older than c->text. */
+
+/* A `sentinel known-sentinel` line's values. */
+struct gen_peer {
+    char runid[CORE_RUNID_LEN + 1];
+    struct core__addr addr;
+};
+
+/* What master_lines() prints for one master, and where it last did. */
+struct gen_master {
+    uint64_t text; /* serial of the generated text holding the block; 0 = none */
+    size_t off;    /* the block is that text's [off, off + len) */
+    size_t len;
+    char name[CORE_NAME_MAX];
+    struct core__addr cur; /* core__current_master_addr() */
+    int64_t quorum;
+    int64_t down_after_period;
+    int64_t failover_timeout;
+    int64_t parallel_syncs;
+    int64_t master_reboot_down_after_period;
+    uint64_t config_epoch;
+    uint64_t leader_epoch;
+    char notification_script[CORE__PATH_MAX];
+    char client_reconfig_script[CORE__PATH_MAX];
+    bool has_auth_pass;
+    bool has_auth_user;
+    char auth_pass[CORE__SECRET_MAX]; /* "" unless has_auth_pass */
+    char auth_user[CORE__SECRET_MAX]; /* "" unless has_auth_user */
+    uint32_t nreplicas;
+    /* Pools are zeroed at start: an entry past the count is still a string. */
+    struct core__addr *replicas; /* the addresses printed, limits.replicas_max */
+    uint32_t npeers;
+    struct gen_peer *peers; /* the sentinels with a run id, limits.sentinels_max */
+    uint32_t nrenames;
+    struct core__rename renames[CORE__RENAMES_MAX];
+};
+
+struct core__gen_cache {
+    uint64_t serial;            /* the last serial handed out */
+    uint64_t text;              /* serial of the text in s->conf_scratch; 0 = none yet */
+    struct gen_master *masters; /* by master slot, plus one for full generations */
+};
+
+/* Each sync_* makes *kept equal to now and says whether it already was. */
+static bool sync_u64(uint64_t *kept, uint64_t now) {
+    bool same = *kept == now;
+    *kept = now;
+    return same;
+}
+
+static bool sync_i64(int64_t *kept, int64_t now) {
+    bool same = *kept == now;
+    *kept = now;
+    return same;
+}
+
+static bool sync_bool(bool *kept, bool now) {
+    bool same = *kept == now;
+    *kept = now;
+    return same;
+}
+
+static bool sync_str(char *kept, size_t cap, const char *now) {
+    CORE_ASSERT(kept != NULL && now != NULL);
+    if (strcmp(kept, now) == 0) { return true; }
+    size_t n = strlen(now);
+    CORE_ASSERT(n < cap);
+    memcpy(kept, now, n + 1);
+    return false;
+}
+
+static bool sync_u32(uint32_t *kept, uint32_t now) {
+    bool same = *kept == now;
+    *kept = now;
+    return same;
+}
+
+static bool sync_addr(struct core__addr *kept, const struct core__addr *now) {
+    bool same = sync_str(kept->ip, sizeof(kept->ip), now->ip);
+    same &= kept->port == now->port;
+    kept->port = now->port;
+    return same;
+}
+
+/* known-replica lines print the master's own address for the replica now
+ * at the current address (one being promoted). */
+static bool sync_replicas(struct core_sentinel *s, struct gen_master *g, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
-    struct core__inst *mi = core__minst(s, m);
-    const char *n = mi->name;
-    struct core__addr cur = core__current_master_addr(s, mslot);
-    CORE_ASSERT(m->in_use);
-    put_addr_line(b, "monitor", n, core__announce_ip(&cur), cur.port);
-    core__buf_putc(b, ' ');
-    put_i64(b, (long long)m->quorum);
-    core__buf_putc(b, '\n');
-    if (mi->down_after_period != 30000) {
-        put_num_line(b, "down-after-milliseconds", n, (long long)mi->down_after_period);
-    }
-    if (m->failover_timeout != 180000) {
-        put_num_line(b, "failover-timeout", n, (long long)m->failover_timeout);
-    }
-    if (m->parallel_syncs != 1) {
-        put_num_line(b, "parallel-syncs", n, (long long)m->parallel_syncs);
-    }
-    if (m->notification_script[0] != '\0') {
-        core__buf_appendf(b, "sentinel notification-script %s %s\n", n, m->notification_script);
-    }
-    if (m->client_reconfig_script[0] != '\0') {
-        core__buf_appendf(b, "sentinel client-reconfig-script %s %s\n", n,
-                          m->client_reconfig_script);
-    }
-    if (m->has_auth_pass) { core__buf_appendf(b, "sentinel auth-pass %s %s\n", n, m->auth_pass); }
-    if (m->has_auth_user) { core__buf_appendf(b, "sentinel auth-user %s %s\n", n, m->auth_user); }
-    if (m->master_reboot_down_after_period != 0) {
-        core__buf_appendf(b, "sentinel master-reboot-down-after-period %s %lld\n", n,
-                          (long long)m->master_reboot_down_after_period);
-    }
-    put_head(b, "config-epoch", n);
-    core__buf_putc(b, ' ');
-    core__buf_putu64(b, m->config_epoch);
-    core__buf_putc(b, '\n');
-    put_head(b, "leader-epoch", n);
-    core__buf_putc(b, ' ');
-    core__buf_putu64(b, m->leader_epoch);
-    core__buf_putc(b, '\n');
+    const struct core__addr *own = &core__minst(s, m)->addr;
+    CORE_ASSERT(m->nreplicas <= s->lim.replicas_max);
+    bool same = sync_u32(&g->nreplicas, m->nreplicas);
     for (uint32_t k = 0; k < m->nreplicas; k++) {
         const struct core__addr *a = &core__inst(s, m->replicas[k])->addr;
-        if (core__addr_equal(a, &cur)) { a = &mi->addr; }
-        put_addr_line(b, "known-replica", n, core__announce_ip(a), a->port);
-        core__buf_putc(b, '\n');
+        if (core__addr_equal(a, &g->cur)) { a = own; }
+        same &= sync_addr(&g->replicas[k], a);
     }
+    return same;
+}
+
+/* known-sentinel lines are written for the sentinels whose run id we know. */
+static bool sync_peers(struct core_sentinel *s, struct gen_master *g, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    uint32_t n = 0;
+    bool same = true;
+    CORE_ASSERT(m->nsentinels <= s->lim.sentinels_max);
     for (uint32_t k = 0; k < m->nsentinels; k++) {
         struct core__inst *ri = core__inst(s, m->sentinels[k]);
         if (ri->runid[0] == '\0') { continue; }
-        put_addr_line(b, "known-sentinel", n, core__announce_ip(&ri->addr), ri->addr.port);
-        core__buf_putc(b, ' ');
-        core__buf_puts(b, ri->runid);
+        same &= sync_str(g->peers[n].runid, sizeof(g->peers[n].runid), ri->runid);
+        same &= sync_addr(&g->peers[n].addr, &ri->addr);
+        n++;
+    }
+    same &= sync_u32(&g->npeers, n);
+    return same;
+}
+
+static bool sync_renames(struct gen_master *g, const struct core__master *m) {
+    CORE_ASSERT(m->nrenames <= CORE__RENAMES_MAX);
+    bool same = sync_u32(&g->nrenames, m->nrenames);
+    for (uint32_t k = 0; k < m->nrenames; k++) {
+        struct core__rename *r = &g->renames[k];
+        same &= sync_str(r->from, sizeof(r->from), m->renames[k].from);
+        same &= sync_str(r->to, sizeof(r->to), m->renames[k].to);
+    }
+    return same;
+}
+
+/* Captures into g every input of master_lines() for the master in mslot. */
+static bool sync_master(struct core_sentinel *s, struct gen_master *g, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    struct core__inst *mi = core__minst(s, m);
+    struct core__addr cur = core__current_master_addr(s, mslot);
+    bool same = sync_str(g->name, sizeof(g->name), mi->name);
+    same &= sync_addr(&g->cur, &cur);
+    same &= sync_i64(&g->quorum, m->quorum);
+    same &= sync_i64(&g->down_after_period, mi->down_after_period);
+    same &= sync_i64(&g->failover_timeout, m->failover_timeout);
+    same &= sync_i64(&g->parallel_syncs, m->parallel_syncs);
+    same &= sync_i64(&g->master_reboot_down_after_period, m->master_reboot_down_after_period);
+    same &= sync_u64(&g->config_epoch, m->config_epoch);
+    same &= sync_u64(&g->leader_epoch, m->leader_epoch);
+    same &=
+        sync_str(g->notification_script, sizeof(g->notification_script), m->notification_script);
+    same &= sync_str(g->client_reconfig_script, sizeof(g->client_reconfig_script),
+                     m->client_reconfig_script);
+    same &= sync_bool(&g->has_auth_pass, m->has_auth_pass);
+    same &= sync_str(g->auth_pass, sizeof(g->auth_pass), m->has_auth_pass ? m->auth_pass : "");
+    same &= sync_bool(&g->has_auth_user, m->has_auth_user);
+    same &= sync_str(g->auth_user, sizeof(g->auth_user), m->has_auth_user ? m->auth_user : "");
+    same &= sync_replicas(s, g, mslot);
+    same &= sync_peers(s, g, mslot);
+    same &= sync_renames(g, m);
+    return same;
+}
+
+/* Prints the snapshot g, and nothing else (see above). */
+static void master_lines(struct core__buf *b, const struct gen_master *g) {
+    CORE_ASSERT(b != NULL && g != NULL);
+    const char *n = g->name;
+    put_addr_line(b, "monitor", n, core__announce_ip(&g->cur), g->cur.port);
+    core__buf_putc(b, ' ');
+    put_i64(b, (long long)g->quorum);
+    core__buf_putc(b, '\n');
+    if (g->down_after_period != 30000) {
+        put_num_line(b, "down-after-milliseconds", n, (long long)g->down_after_period);
+    }
+    if (g->failover_timeout != 180000) {
+        put_num_line(b, "failover-timeout", n, (long long)g->failover_timeout);
+    }
+    if (g->parallel_syncs != 1) {
+        put_num_line(b, "parallel-syncs", n, (long long)g->parallel_syncs);
+    }
+    if (g->notification_script[0] != '\0') {
+        core__buf_appendf(b, "sentinel notification-script %s %s\n", n, g->notification_script);
+    }
+    if (g->client_reconfig_script[0] != '\0') {
+        core__buf_appendf(b, "sentinel client-reconfig-script %s %s\n", n,
+                          g->client_reconfig_script);
+    }
+    if (g->has_auth_pass) { core__buf_appendf(b, "sentinel auth-pass %s %s\n", n, g->auth_pass); }
+    if (g->has_auth_user) { core__buf_appendf(b, "sentinel auth-user %s %s\n", n, g->auth_user); }
+    if (g->master_reboot_down_after_period != 0) {
+        core__buf_appendf(b, "sentinel master-reboot-down-after-period %s %lld\n", n,
+                          (long long)g->master_reboot_down_after_period);
+    }
+    put_head(b, "config-epoch", n);
+    core__buf_putc(b, ' ');
+    core__buf_putu64(b, g->config_epoch);
+    core__buf_putc(b, '\n');
+    put_head(b, "leader-epoch", n);
+    core__buf_putc(b, ' ');
+    core__buf_putu64(b, g->leader_epoch);
+    core__buf_putc(b, '\n');
+    for (uint32_t k = 0; k < g->nreplicas; k++) {
+        const struct core__addr *a = &g->replicas[k];
+        put_addr_line(b, "known-replica", n, core__announce_ip(a), a->port);
         core__buf_putc(b, '\n');
     }
-    for (uint32_t k = 0; k < m->nrenames; k++) {
-        core__buf_appendf(b, "sentinel rename-command %s %s %s\n", n, m->renames[k].from,
-                          m->renames[k].to);
+    for (uint32_t k = 0; k < g->npeers; k++) {
+        const struct gen_peer *p = &g->peers[k];
+        put_addr_line(b, "known-sentinel", n, core__announce_ip(&p->addr), p->addr.port);
+        core__buf_putc(b, ' ');
+        core__buf_puts(b, p->runid);
+        core__buf_putc(b, '\n');
+    }
+    for (uint32_t k = 0; k < g->nrenames; k++) {
+        core__buf_appendf(b, "sentinel rename-command %s %s %s\n", n, g->renames[k].from,
+                          g->renames[k].to);
     }
 }
 
-/* Writes the `sentinel` lines of §16.3 "What" into out[0..cap). */
-int core__config_generate(struct core_sentinel *s, char *out, size_t cap, size_t *len) {
-    struct core__buf b;
-    CORE_ASSERT(out != NULL);
-    CORE_ASSERT(len != NULL);
-    core__buf_init(&b, out, cap);
-    core__buf_appendf(&b, "sentinel myid %s\n", s->myid);
+/* ---------------------------------------------------------------- generation */
+
+/* The pools are carved after the masters: each type's alignment divides
+ * the size of what precedes it. */
+_Static_assert(_Alignof(struct gen_master) <= _Alignof(struct core__gen_cache), "carving");
+_Static_assert(_Alignof(struct gen_peer) <= _Alignof(struct gen_master), "carving");
+_Static_assert(_Alignof(struct core__addr) <= _Alignof(struct gen_peer), "carving");
+
+/* Snapshots for every master slot, plus one that full generations use. */
+static size_t gen_masters(const struct core_limits *l) {
+    return (size_t)l->masters_max + 1;
+}
+
+size_t core__gen_cache_bytes(const struct core_limits *l) {
+    CORE_ASSERT(l != NULL);
+    size_t one = sizeof(struct gen_master) + l->sentinels_max * sizeof(struct gen_peer) +
+                 l->replicas_max * sizeof(struct core__addr);
+    return sizeof(struct core__gen_cache) + gen_masters(l) * one;
+}
+
+struct core__gen_cache *core__gen_cache_init(void *mem, const struct core_limits *l) {
+    CORE_ASSERT(mem != NULL && l != NULL);
+    size_t n = gen_masters(l);
+    struct core__gen_cache *c = mem;
+    c->masters = (struct gen_master *)(c + 1);
+    struct gen_peer *peers = (struct gen_peer *)(c->masters + n);
+    struct core__addr *addrs = (struct core__addr *)(peers + n * l->sentinels_max);
+    for (size_t k = 0; k < n; k++) {
+        c->masters[k].peers = peers + k * l->sentinels_max;
+        c->masters[k].replicas = addrs + k * l->replicas_max;
+    }
+    return c;
+}
+
+/* The lines before the masters' blocks. */
+static void head_lines(struct core_sentinel *s, struct core__buf *b) {
+    core__buf_appendf(b, "sentinel myid %s\n", s->myid);
     if (s->deny_scripts_reconfig != true || s->keep_deny_line) {
-        core__buf_appendf(&b, "sentinel deny-scripts-reconfig %s\n",
+        core__buf_appendf(b, "sentinel deny-scripts-reconfig %s\n",
                           s->deny_scripts_reconfig ? "yes" : "no");
     }
     if (s->resolve_hostnames || s->keep_resolve_line) {
-        core__buf_appendf(&b, "sentinel resolve-hostnames %s\n",
+        core__buf_appendf(b, "sentinel resolve-hostnames %s\n",
                           s->resolve_hostnames ? "yes" : "no");
     }
     if (s->announce_hostnames || s->keep_announce_hn_line) {
-        core__buf_appendf(&b, "sentinel announce-hostnames %s\n",
+        core__buf_appendf(b, "sentinel announce-hostnames %s\n",
                           s->announce_hostnames ? "yes" : "no");
     }
-    for (uint32_t k = 0; k < s->nmasters; k++) {
-        master_lines(s, &b, s->order[k]);
-    }
-    core__buf_puts(&b, "sentinel current-epoch ");
-    core__buf_putu64(&b, s->current_epoch);
-    core__buf_putc(&b, '\n');
+}
+
+/* The lines after them. */
+static void tail_lines(struct core_sentinel *s, struct core__buf *b) {
+    core__buf_puts(b, "sentinel current-epoch ");
+    core__buf_putu64(b, s->current_epoch);
+    core__buf_putc(b, '\n');
     if (s->announce_ip[0] != '\0') {
-        core__buf_puts(&b, "sentinel announce-ip ");
-        core__conf_put_repr(&b, s->announce_ip, strlen(s->announce_ip));
-        core__buf_putc(&b, '\n');
+        core__buf_puts(b, "sentinel announce-ip ");
+        core__conf_put_repr(b, s->announce_ip, strlen(s->announce_ip));
+        core__buf_putc(b, '\n');
     }
     if (s->announce_port != 0) {
-        core__buf_appendf(&b, "sentinel announce-port %u\n", s->announce_port);
+        core__buf_appendf(b, "sentinel announce-port %u\n", s->announce_port);
     }
     if (s->sentinel_user[0] != '\0') {
-        core__buf_appendf(&b, "sentinel sentinel-user %s\n", s->sentinel_user);
+        core__buf_appendf(b, "sentinel sentinel-user %s\n", s->sentinel_user);
     }
     if (s->sentinel_pass[0] != '\0') {
-        core__buf_appendf(&b, "sentinel sentinel-pass %s\n", s->sentinel_pass);
+        core__buf_appendf(b, "sentinel sentinel-pass %s\n", s->sentinel_pass);
     }
+}
+
+/* Appends the block of the master in mslot to the text numbered serial:
+ * copied from the last text if it holds one for the same snapshot. */
+static void master_block(struct core_sentinel *s,
+                         struct core__buf *b,
+                         uint32_t mslot,
+                         uint64_t serial) {
+    struct core__gen_cache *c = s->conf_gen;
+    struct gen_master *g = &c->masters[mslot];
+    bool same = sync_master(s, g, mslot);
+    size_t off = b->len;
+    if (same && c->text != 0 && g->text == c->text) {
+        core__buf_putn(b, s->conf_scratch + g->off, g->len);
+    } else {
+        master_lines(b, g);
+    }
+    g->text = serial;
+    g->off = off;
+    g->len = b->len - off;
+}
+
+/* For tests (s->conf_gen_verify): the text must be what a generation that
+ * prints every block writes. The spare buffer is free again by now. */
+static void verify(struct core_sentinel *s, const char *text, size_t len) {
+    struct gen_master *g = &s->conf_gen->masters[s->lim.masters_max];
+    struct core__buf b;
+    core__buf_init(&b, s->conf_gen_spare, s->lim.config_bytes_max);
+    head_lines(s, &b);
+    for (uint32_t k = 0; k < s->nmasters; k++) {
+        (void)sync_master(s, g, s->order[k]);
+        master_lines(&b, g);
+    }
+    tail_lines(s, &b);
+    CORE_ASSERT(!b.overflow);
+    CORE_ASSERT(b.len == len && memcmp(b.data, text, len) == 0);
+}
+
+/* Writes the `sentinel` lines of §16.3 "What" into s->conf_scratch. The
+ * blocks are written into the spare buffer while the last text, which
+ * holds the cached ones, stays in conf_scratch; then the two swap. */
+int core__config_generate(struct core_sentinel *s, size_t *len) {
+    CORE_ASSERT(len != NULL);
+    struct core__gen_cache *c = s->conf_gen;
+    uint64_t serial = ++c->serial;
+    struct core__buf b;
+    core__buf_init(&b, s->conf_gen_spare, s->lim.config_bytes_max);
+    head_lines(s, &b);
+    for (uint32_t k = 0; k < s->nmasters; k++) {
+        master_block(s, &b, s->order[k], serial);
+    }
+    tail_lines(s, &b);
     *len = b.len;
-    return b.overflow ? CORE_E_LIMIT : CORE_OK;
+    /* A text that does not fit is not kept: conf_scratch and c->text stay
+     * as they were, and the snapshots it synced carry a serial no text has. */
+    if (b.overflow) { return CORE_E_LIMIT; }
+    s->conf_gen_spare = s->conf_scratch;
+    s->conf_scratch = b.data;
+    c->text = serial;
+    if (s->conf_gen_verify) { verify(s, b.data, b.len); }
+    return CORE_OK;
 }
 
 /* Generates the sentinel lines and rewrites the file with them, standing
@@ -165,8 +427,7 @@ static int rewrite_file(struct core_sentinel *s, size_t *gen_len) {
     size_t cap = s->lim.config_bytes_max;
     struct core__buf out;
     CORE_ASSERT(s->conf != NULL);
-    CORE_ASSERT(s->conf_scratch != NULL);
-    int rc = core__config_generate(s, s->conf_scratch, cap, gen_len);
+    int rc = core__config_generate(s, gen_len);
     core__buf_init(&out, s->conf_out, cap);
     if (rc == CORE_OK) {
         rc = s->conf_deferred == 0

@@ -33,6 +33,7 @@
 #define CORE__NONE UINT32_MAX
 
 struct core__conf_rw;
+struct core__gen_cache;
 
 /* ---------------------------------------------------------------- bounds */
 
@@ -290,6 +291,12 @@ struct core_sentinel {
     size_t conf_room_bytes;        /* what deferred flushes may still add to conf */
     uint32_t conf_room_lines;      /* ... in lines */
 
+    /* The generated lines' cache (confgen.c). */
+    char *conf_gen_spare;             /* the next lines are written here, then swapped with
+                                         conf_scratch, which holds the last */
+    struct core__gen_cache *conf_gen; /* each master's block of conf_scratch */
+    bool conf_gen_verify;             /* tests: check each generation against a full one */
+
     /* Outputs of the current step. */
     struct core_output *outs;
     uint32_t nouts;
@@ -522,7 +529,13 @@ int core__flush_config_rc(struct core_sentinel *s);
  * the batch. */
 void core__flush_config_later(struct core_sentinel *s, uint32_t mslot);
 void core__flush_config_settle(struct core_sentinel *s);
-int core__config_generate(struct core_sentinel *s, char *out, size_t cap, size_t *len);
+/* Generates the `sentinel` lines into s->conf_scratch (*len bytes); CORE_E_LIMIT if
+ * they exceed config_bytes_max. */
+int core__config_generate(struct core_sentinel *s, size_t *len);
+/* The cache of generated blocks: core__gen_cache_bytes() zeroed bytes for these limits,
+ * set up by core__gen_cache_init(). */
+size_t core__gen_cache_bytes(const struct core_limits *l);
+struct core__gen_cache *core__gen_cache_init(void *mem, const struct core_limits *l);
 
 /* ---------------------------------------------------------------- commands */
 

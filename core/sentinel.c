@@ -135,6 +135,9 @@ static bool alloc_tables(struct core_sentinel *s) {
     }
     s->conf = alloc_buf(a, l->config_bytes_max, &ok);
     s->conf_scratch = alloc_buf(a, l->config_bytes_max, &ok);
+    s->conf_gen_spare = alloc_buf(a, l->config_bytes_max, &ok);
+    void *gen = zalloc(a, core__gen_cache_bytes(l), &ok);
+    if (gen != NULL) { s->conf_gen = core__gen_cache_init(gen, l); }
     s->conf_out = alloc_buf(a, l->config_bytes_max, &ok);
     s->conf_rw = alloc_buf(a, sizeof(*s->conf_rw), &ok);
     s->conf_keys = alloc_buf(a, 2 * (size_t)l->config_bytes_max, &ok);
@@ -151,10 +154,10 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters,      s->order,    s->names,      s->rnames,    s->insts,
-                    s->links,        s->conns,    s->index_pool, s->info_slab, s->conf,
-                    s->conf_scratch, s->conf_out, s->conf_rw,    s->conf_keys, s->conf_prev,
-                    s->outs,         s->arena};
+    void *ptrs[] = {s->masters,      s->order,          s->names,      s->rnames,    s->insts,
+                    s->links,        s->conns,          s->index_pool, s->info_slab, s->conf,
+                    s->conf_scratch, s->conf_gen_spare, s->conf_gen,   s->conf_out,  s->conf_rw,
+                    s->conf_keys,    s->conf_prev,      s->outs,       s->arena};
     struct core_allocator a = s->alloc;
     for (size_t k = 0; k < sizeof(ptrs) / sizeof(ptrs[0]); k++) {
         if (ptrs[k] != NULL) { a.free_cb(a.ud, ptrs[k]); }
