@@ -151,7 +151,7 @@ static void chain_of(bool leader, const struct rep_norm_event *e, char *chain) {
 
 static bool from_sentinel(const struct rep_norm *n, const struct rep_norm_event *e) {
     struct scn_proc p;
-    return rep__find_proc(n->run->scn, e->proc, &p) == 0 && p.kind == SCN_PROC_SENTINEL;
+    return rep__find_proc(n->run, e->proc, &p) == 0 && p.kind == SCN_PROC_SENTINEL;
 }
 
 /* One sentinel's events of one round without the "anyone" ones, or

@@ -101,7 +101,7 @@ static int64_t dt_of(const struct rep_run *run, uint64_t t_ms) {
 /* Lane of a process: nodes first, then sentinels; -1 for harness/client. */
 static int32_t lane_of(const struct rep_run *run, const char *proc) {
     struct scn_proc p;
-    if (rep__find_proc(run->scn, proc, &p) < 0) { return -1; }
+    if (rep__find_proc(run, proc, &p) < 0) { return -1; }
     return p.kind == SCN_PROC_NODE ? (int32_t)p.index : (int32_t)(run->scn->nodes_len + p.index);
 }
 

@@ -15,8 +15,8 @@
  * not need the loader linked in). */
 const char *rep__proc_name(const struct scn *s, struct scn_proc p);
 
-/* Looks a process up by name; returns 0 or -1. */
-int rep__find_proc(const struct scn *s, const char *name, struct scn_proc *out);
+/* Looks a process of the run's scenario up by name; returns 0 or -1. */
+int rep__find_proc(const struct rep_run *run, const char *name, struct scn_proc *out);
 
 /* The node index of an address, or -1. */
 int32_t rep__node_of_addr(const struct rep_run *run, const char *ip, unsigned port);

@@ -64,7 +64,7 @@ struct procs {
 static uint32_t proc_pid(struct procs *ps, const char *proc, char *role) {
     const struct scn *s = ps->run->scn;
     struct scn_proc p;
-    if (rep__find_proc(s, proc, &p) == 0) {
+    if (rep__find_proc(ps->run, proc, &p) == 0) {
         if (p.kind == SCN_PROC_NODE) {
             *role = ps->node_master[p.index] ? 'M' : 'S';
             return REP_LOG_PID_BASE + p.index;

@@ -302,9 +302,9 @@ static void discover_event(const struct rep_run *run,
 }
 
 /* The scenario process of a sentinel's record, or -1 for anyone else. */
-static int32_t sentinel_of(const struct scn *s, const struct rep_event *ev) {
+static int32_t sentinel_of(const struct rep_run *run, const struct rep_event *ev) {
     struct scn_proc p;
-    if (rep__find_proc(s, ev->proc, &p) < 0 || p.kind != SCN_PROC_SENTINEL) { return -1; }
+    if (rep__find_proc(run, ev->proc, &p) < 0 || p.kind != SCN_PROC_SENTINEL) { return -1; }
     return (int32_t)p.index;
 }
 
@@ -331,7 +331,7 @@ static int discover_rounds(const struct rep_run *run, struct rounds *r) {
     }
     for (size_t i = 0; i < run->log.len; i++) {
         const struct rep_event *ev = &run->log.events[i];
-        int32_t sen = ev->kind == REP_KIND_EVENT ? sentinel_of(s, ev) : -1;
+        int32_t sen = ev->kind == REP_KIND_EVENT ? sentinel_of(run, ev) : -1;
         if (sen >= 0) { discover_event(run, r, epoch, ev, (uint32_t)sen); }
     }
     free(epoch);
@@ -506,7 +506,7 @@ static int assign_rounds(struct rep_norm *n, const struct rounds *r, uint32_t *o
         w.cur[c] = NO_ROUND;
     }
     for (size_t i = 0; i < run->log.len; i++) {
-        int32_t sen = sentinel_of(s, &run->log.events[i]);
+        int32_t sen = sentinel_of(run, &run->log.events[i]);
         if (sen < 0 || r->len == 1) {
             out[i] = r->len == 1 ? 0 : w.newest;
             continue;
@@ -626,7 +626,7 @@ static int index_names(struct rep_norm *n) {
 /* A node or sentinel by name; -1 for anyone else. */
 static int find_name(const struct rep_norm *n, const char *name, struct scn_proc *p) {
     const struct scn *s = n->run->scn;
-    if (n->by_name__ == NULL) { return rep__find_proc(s, name, p); }
+    if (n->by_name__ == NULL) { return rep__find_proc(n->run, name, p); }
     struct rep_norm_name key = {name, {SCN_PROC_NODE, 0}};
     const struct rep_norm_name *hit =
         bsearch(&key, n->by_name__, s->nodes_len + s->sentinels_len, sizeof(key), cmp_by_name);

@@ -1,8 +1,13 @@
 /* run.c: the run record both drivers fill, and its names map.
  *
- * Method: lookups are linear over the names map; a scenario has at most a
- * few thousand processes and reports look names up once per event word,
- * which is cheap next to everything else a run does.
+ * Method: reports look process names and addresses up once or more per
+ * event, and a scale run has hundreds of processes and hundreds of
+ * thousands of events, so both lookups are binary searches: process names
+ * are sorted once by rep_run_init (the scenario is fixed by then), and
+ * rep_run_add_name inserts each address into its place in a sorted index
+ * (a run registers each process once, so the moves stay small). Equal keys
+ * keep the order a scan would meet them in, so the first match is the one
+ * a scan finds.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -13,6 +18,71 @@
 
 #include "reports/internal.h"
 #include "reports/rep_assert.h"
+
+/* Names, then the order rep__find_proc once scanned in: nodes, then sentinels, by index. */
+static int cmp_proc_names(const void *x, const void *y) {
+    const struct rep_proc_name *a = x;
+    const struct rep_proc_name *b = y;
+    int c = strcmp(a->name, b->name);
+    if (c != 0) { return c; }
+    if (a->proc.kind != b->proc.kind) { return a->proc.kind == SCN_PROC_NODE ? -1 : 1; }
+    return a->proc.index < b->proc.index ? -1 : a->proc.index > b->proc.index;
+}
+
+static int index_procs(struct rep_run *run) {
+    const struct scn *s = run->scn;
+    uint32_t total = s->nodes_len + s->sentinels_len;
+    run->procs_by_name__ = calloc(total > 0 ? total : 1, sizeof(*run->procs_by_name__));
+    if (run->procs_by_name__ == NULL) { return -1; }
+    for (uint32_t i = 0; i < s->nodes_len; i++) {
+        run->procs_by_name__[i] = (struct rep_proc_name){s->nodes[i].name, {SCN_PROC_NODE, i}};
+    }
+    for (uint32_t i = 0; i < s->sentinels_len; i++) {
+        run->procs_by_name__[s->nodes_len + i] =
+            (struct rep_proc_name){s->sentinels[i].name, {SCN_PROC_SENTINEL, i}};
+    }
+    qsort(run->procs_by_name__, total, sizeof(*run->procs_by_name__), cmp_proc_names);
+    return 0;
+}
+
+/* `port` is unsigned so that a parsed port above 65535 matches nothing. */
+static int cmp_addr(const struct rep_run *run, const char *ip, unsigned port, uint32_t at) {
+    const struct rep_name *n = &run->names[run->names_by_addr__[at]];
+    if (port != n->port) { return port < n->port ? -1 : 1; }
+    return strcmp(ip, n->ip);
+}
+
+/* The first place in the address index past every entry below the address
+ * (`after_equal`: past the equal ones too, where a new one goes). */
+static uint32_t addr_bound(const struct rep_run *run,
+                           const char *ip,
+                           unsigned port,
+                           bool after_equal) {
+    uint32_t lo = 0, hi = run->names_len;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = cmp_addr(run, ip, port, mid);
+        if (c > 0 || (after_equal && c == 0)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* The first registered name of an address (`nodes_only`: of a data node), or NULL. */
+static const struct rep_name *find_addr(const struct rep_run *run,
+                                        const char *ip,
+                                        unsigned port,
+                                        bool nodes_only) {
+    for (uint32_t at = addr_bound(run, ip, port, false);
+         at < run->names_len && cmp_addr(run, ip, port, at) == 0; at++) {
+        const struct rep_name *n = &run->names[run->names_by_addr__[at]];
+        if (!nodes_only || n->proc.kind == SCN_PROC_NODE) { return n; }
+    }
+    return NULL;
+}
 
 int rep_run_init(struct rep_run *run,
                  const struct scn *scn,
@@ -25,10 +95,14 @@ int rep_run_init(struct rep_run *run,
     run->mode = mode;
     rep_log_init(&run->log);
     run->names = calloc(names_cap > 0 ? names_cap : 1, sizeof(*run->names));
+    run->names_by_addr__ = calloc(names_cap > 0 ? names_cap : 1, sizeof(*run->names_by_addr__));
     run->nodes = calloc(scn->nodes_len > 0 ? scn->nodes_len : 1, sizeof(*run->nodes));
     run->sentinels =
         calloc(scn->sentinels_len > 0 ? scn->sentinels_len : 1, sizeof(*run->sentinels));
-    if (run->names == NULL || run->nodes == NULL || run->sentinels == NULL) { goto fail; }
+    if (run->names == NULL || run->names_by_addr__ == NULL || run->nodes == NULL ||
+        run->sentinels == NULL || index_procs(run) < 0) {
+        goto fail;
+    }
     run->names_cap = names_cap;
     for (uint32_t i = 0; i < scn->nodes_len; i++) {
         run->nodes[i].upstream = -1;
@@ -57,6 +131,8 @@ void rep_run_free(struct rep_run *run) {
     free(run->sentinels);
     free(run->nodes);
     free(run->names);
+    free(run->names_by_addr__);
+    free(run->procs_by_name__);
     rep_log_free(&run->log);
     memset(run, 0, sizeof(*run));
 }
@@ -68,6 +144,10 @@ int rep_run_add_name(
     if (run->names_len >= run->names_cap) { return -1; }
     if (strlen(ip) >= REP_IP_MAX) { return -1; }
     if (runid != NULL && strlen(runid) > REP_RUNID_LEN) { return -1; }
+    uint32_t at = addr_bound(run, ip, port, true);
+    memmove(&run->names_by_addr__[at + 1], &run->names_by_addr__[at],
+            (run->names_len - at) * sizeof(*run->names_by_addr__));
+    run->names_by_addr__[at] = run->names_len;
     struct rep_name *n = &run->names[run->names_len++];
     memset(n, 0, sizeof(*n));
     memcpy(n->ip, ip, strlen(ip) + 1);
@@ -78,12 +158,8 @@ int rep_run_add_name(
 }
 
 const char *rep_run_name_of_addr(const struct rep_run *run, const char *ip, uint16_t port) {
-    for (uint32_t i = 0; i < run->names_len; i++) {
-        if (run->names[i].port == port && strcmp(run->names[i].ip, ip) == 0) {
-            return rep__proc_name(run->scn, run->names[i].proc);
-        }
-    }
-    return NULL;
+    const struct rep_name *n = find_addr(run, ip, port, false);
+    return n != NULL ? rep__proc_name(run->scn, n->proc) : NULL;
 }
 
 const char *rep_run_name_of_runid(const struct rep_run *run, const char *runid) {
@@ -107,30 +183,25 @@ const char *rep__proc_name(const struct scn *s, struct scn_proc p) {
     return s->sentinels[p.index].name;
 }
 
-int rep__find_proc(const struct scn *s, const char *name, struct scn_proc *out) {
-    for (uint32_t i = 0; i < s->nodes_len; i++) {
-        if (strcmp(s->nodes[i].name, name) == 0) {
-            *out = (struct scn_proc){SCN_PROC_NODE, i};
-            return 0;
+int rep__find_proc(const struct rep_run *run, const char *name, struct scn_proc *out) {
+    uint32_t len = run->scn->nodes_len + run->scn->sentinels_len;
+    uint32_t lo = 0, hi = len;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (strcmp(name, run->procs_by_name__[mid].name) > 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    for (uint32_t i = 0; i < s->sentinels_len; i++) {
-        if (strcmp(s->sentinels[i].name, name) == 0) {
-            *out = (struct scn_proc){SCN_PROC_SENTINEL, i};
-            return 0;
-        }
-    }
-    return -1;
+    if (lo == len || strcmp(name, run->procs_by_name__[lo].name) != 0) { return -1; }
+    *out = run->procs_by_name__[lo].proc;
+    return 0;
 }
 
 int32_t rep__node_of_addr(const struct rep_run *run, const char *ip, unsigned port) {
-    for (uint32_t i = 0; i < run->names_len; i++) {
-        const struct rep_name *n = &run->names[i];
-        if (n->proc.kind == SCN_PROC_NODE && n->port == port && strcmp(n->ip, ip) == 0) {
-            return (int32_t)n->proc.index;
-        }
-    }
-    return -1;
+    const struct rep_name *n = find_addr(run, ip, port, true);
+    return n != NULL ? (int32_t)n->proc.index : -1;
 }
 
 bool rep__set_has(const struct scn_set *set, struct scn_proc p) {

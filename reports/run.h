@@ -61,6 +61,12 @@ enum rep_mode {
     REP_MODE_REAL_MIXED,
 };
 
+/* Private to reports/: a process name and the process. */
+struct rep_proc_name {
+    const char *name;
+    struct scn_proc proc;
+};
+
 struct rep_run {
     const struct scn *scn;
     enum rep_mode mode;
@@ -75,9 +81,15 @@ struct rep_run {
     struct rep_sentinel_state *sentinels; /* [scn->sentinels_len] */
     struct rep_writes writes;
     char failure[256]; /* a driver-level failure (wait timed out, ...); "" if none */
+    /* Private to reports/, kept by rep_run_init and rep_run_add_name: reports
+     * look names and addresses up for every event, so a scan would make
+     * judging a run quadratic in its topology. */
+    struct rep_proc_name *procs_by_name__; /* [nodes_len + sentinels_len], sorted by name */
+    uint32_t *names_by_addr__; /* [names_cap]: indices into names sorted by (port, ip) */
 };
 
-/* Allocates names/nodes/sentinels for `scn` (names_cap entries); zeroes the rest. */
+/* Allocates names/nodes/sentinels for `scn` (names_cap entries) and indexes
+ * its process names, so `scn` must not change afterwards; zeroes the rest. */
 int rep_run_init(struct rep_run *run,
                  const struct scn *scn,
                  enum rep_mode mode,

@@ -209,13 +209,13 @@ static const char *get_str(struct rd *r, const char *key, size_t cap) {
 
 /* A process of a given kind named by field key. */
 static int get_proc(struct rd *r,
-                    const struct scn *s,
+                    const struct rep_run *run,
                     const char *key,
                     enum scn_proc_kind kind,
                     struct scn_proc *out) {
     const char *name = get_str(r, key, SCN_NAME_MAX);
     if (name == NULL) { return -1; }
-    if (rep__find_proc(s, name, out) < 0 || out->kind != kind) {
+    if (rep__find_proc(run, name, out) < 0 || out->kind != kind) {
         return rd_fail(r, rep__json_get(r->o, key)->col, "unknown process", name);
     }
     return 0;
@@ -223,13 +223,13 @@ static int get_proc(struct rd *r,
 
 /* A node name or "" (-1). */
 static int node_index(
-    struct rd *r, const struct scn *s, const char *name, uint32_t col, int32_t *out) {
+    struct rd *r, const struct rep_run *run, const char *name, uint32_t col, int32_t *out) {
     struct scn_proc p;
     if (name[0] == '\0') {
         *out = -1;
         return 0;
     }
-    if (rep__find_proc(s, name, &p) < 0 || p.kind != SCN_PROC_NODE) {
+    if (rep__find_proc(run, name, &p) < 0 || p.kind != SCN_PROC_NODE) {
         return rd_fail(r, col, "unknown node", name);
     }
     *out = (int32_t)p.index;
@@ -266,7 +266,7 @@ static int read_name(struct rd *r, struct rep_run *run) {
         get_u64(r, "port", 65535, &port) < 0) {
         return -1;
     }
-    if (rep__find_proc(run->scn, name, &p) < 0) {
+    if (rep__find_proc(run, name, &p) < 0) {
         return rd_fail(r, rep__json_get(r->o, "proc")->col, "unknown process", name);
     }
     if (rep_run_add_name(run, ip, (uint16_t)port, runid, p) < 0) {
@@ -279,7 +279,7 @@ static int read_node(struct rd *r, struct rep_run *run) {
     static const char *const keys[] = {"kind",     "proc",    "up",          "master",
                                        "upstream", "link_up", "repl_offset", NULL};
     struct scn_proc p;
-    if (only(r, keys) < 0 || get_proc(r, run->scn, "proc", SCN_PROC_NODE, &p) < 0) { return -1; }
+    if (only(r, keys) < 0 || get_proc(r, run, "proc", SCN_PROC_NODE, &p) < 0) { return -1; }
     struct rep_node_state *st = &run->nodes[p.index];
     const char *up = get_str(r, "upstream", SCN_NAME_MAX);
     if (up == NULL || get_bool(r, "up", &st->up) < 0 || get_bool(r, "master", &st->is_master) < 0 ||
@@ -287,15 +287,13 @@ static int read_node(struct rd *r, struct rep_run *run) {
         get_u64(r, "repl_offset", UINT64_MAX, &st->repl_offset) < 0) {
         return -1;
     }
-    return node_index(r, run->scn, up, rep__json_get(r->o, "upstream")->col, &st->upstream);
+    return node_index(r, run, up, rep__json_get(r->o, "upstream")->col, &st->upstream);
 }
 
 static int read_sentinel(struct rd *r, struct rep_run *run) {
     static const char *const keys[] = {"kind", "proc", "up", "epoch", "masters", NULL};
     struct scn_proc p;
-    if (only(r, keys) < 0 || get_proc(r, run->scn, "proc", SCN_PROC_SENTINEL, &p) < 0) {
-        return -1;
-    }
+    if (only(r, keys) < 0 || get_proc(r, run, "proc", SCN_PROC_SENTINEL, &p) < 0) { return -1; }
     struct rep_sentinel_state *st = &run->sentinels[p.index];
     const struct rep__json_field *m = field(r, "masters", REP__JSON_ARRAY);
     if (m == NULL || get_bool(r, "up", &st->up) < 0 ||
@@ -307,7 +305,7 @@ static int read_sentinel(struct rd *r, struct rep_run *run) {
     }
     const char *item = m->str;
     for (uint32_t g = 0; g < m->arr_len; g++) {
-        if (node_index(r, run->scn, item, m->col, &st->master_of_group[g]) < 0) { return -1; }
+        if (node_index(r, run, item, m->col, &st->master_of_group[g]) < 0) { return -1; }
         item += strlen(item) + 1;
     }
     return 0;
