@@ -48,52 +48,14 @@ static unsigned port_of(const char *s) {
     return v <= 65535 ? (unsigned)v : 0;
 }
 
-/* Address lookups: a sorted index when a whole run is normalized, the
- * run's linear names map for a single text. */
-struct lookup {
-    const struct rep_run *run;
-    const struct rep_name **by_addr; /* sorted by (port, ip); NULL: linear */
-    uint32_t len;
-};
-
-static int cmp_addr(uint16_t port, const char *ip, const struct rep_name *n) {
-    if (port != n->port) { return port < n->port ? -1 : 1; }
-    return strcmp(ip, n->ip);
-}
-
-static int cmp_names(const void *x, const void *y) {
-    const struct rep_name *a = *(const struct rep_name *const *)x;
-    const struct rep_name *b = *(const struct rep_name *const *)y;
-    int c = cmp_addr(a->port, a->ip, b);
-    /* Equal addresses keep map order (first registration wins, as in the linear lookup). */
-    return c != 0 ? c : (a < b ? -1 : a > b);
-}
-
-static const char *find_addr(const struct lookup *lk, const char *ip, uint16_t port) {
-    if (lk->by_addr == NULL) { return rep_run_name_of_addr(lk->run, ip, port); }
-    uint32_t lo = 0, hi = lk->len;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (cmp_addr(port, ip, lk->by_addr[mid]) > 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    if (lo < lk->len && cmp_addr(port, ip, lk->by_addr[lo]) == 0) {
-        return rep__proc_name(lk->run->scn, lk->by_addr[lo]->proc);
-    }
-    return NULL;
-}
-
 /* The name of "ip port" (two words) or NULL. */
-static const char *name_of_pair(const struct lookup *lk, const char *ip, const char *port) {
+static const char *name_of_pair(const struct rep_run *run, const char *ip, const char *port) {
     if (!all_digits(port) || strlen(port) > 5) { return NULL; }
-    return find_addr(lk, ip, (uint16_t)port_of(port));
+    return rep_run_name_of_addr(run, ip, (uint16_t)port_of(port));
 }
 
 /* The name of "ip:port" (one word; the last colon splits, for IPv6) or NULL. */
-static const char *name_of_joined(const struct lookup *lk, const char *word) {
+static const char *name_of_joined(const struct rep_run *run, const char *word) {
     const char *colon = strrchr(word, ':');
     if (colon == NULL || colon == word) { return NULL; }
     char ip[REP_IP_MAX];
@@ -101,7 +63,7 @@ static const char *name_of_joined(const struct lookup *lk, const char *word) {
     if (n >= sizeof(ip)) { return NULL; }
     memcpy(ip, word, n);
     ip[n] = '\0';
-    return name_of_pair(lk, ip, colon + 1);
+    return name_of_pair(run, ip, colon + 1);
 }
 
 struct out {
@@ -117,8 +79,8 @@ static void emit(struct out *o, const char *word) {
     if (rc < 0 || rep__json_put(o->buf, o->cap, &o->pos, word, strlen(word)) < 0) { o->rc = -1; }
 }
 
-static int named(const struct lookup *lk, const char *text, char *outbuf, size_t len) {
-    REP_ASSERT(lk->run != NULL);
+int rep_norm_named(const struct rep_run *run, const char *text, char *outbuf, size_t len) {
+    REP_ASSERT(run != NULL);
     REP_ASSERT(len > 0);
     struct out o = {outbuf, len, 0, 0};
     outbuf[0] = '\0';
@@ -137,10 +99,10 @@ static int named(const struct lookup *lk, const char *text, char *outbuf, size_t
     for (size_t i = 0; i < n; i++) {
         const char *name = NULL;
         size_t used = 1;
-        if (i + 1 < n && (name = name_of_pair(lk, w[i], w[i + 1])) != NULL) {
+        if (i + 1 < n && (name = name_of_pair(run, w[i], w[i + 1])) != NULL) {
             used = 2;
-        } else if ((name = name_of_joined(lk, w[i])) == NULL && is_runid(w[i])) {
-            name = rep_run_name_of_runid(lk->run, w[i]);
+        } else if ((name = name_of_joined(run, w[i])) == NULL && is_runid(w[i])) {
+            name = rep_run_name_of_runid(run, w[i]);
         }
         if (name != NULL) {
             /* "slave <ip:port> <ip> <port>" names one replica twice: say it once. */
@@ -153,11 +115,6 @@ static int named(const struct lookup *lk, const char *text, char *outbuf, size_t
         i += used - 1;
     }
     return o.rc;
-}
-
-int rep_norm_named(const struct rep_run *run, const char *text, char *outbuf, size_t len) {
-    struct lookup lk = {run, NULL, 0};
-    return named(&lk, text, outbuf, len);
 }
 
 /* ---------------------------------------------------------------- failover rounds */
@@ -602,42 +559,9 @@ static void assign_roles(struct rep_norm *n) {
 
 /* ---------------------------------------------------------------- roled and skeleton forms */
 
-static int cmp_by_name(const void *x, const void *y) {
-    return strcmp(((const struct rep_norm_name *)x)->name, ((const struct rep_norm_name *)y)->name);
-}
-
-/* Builds the sorted name -> process index (names are unique in a scenario). */
-static int index_names(struct rep_norm *n) {
-    const struct scn *s = n->run->scn;
-    uint32_t total = s->nodes_len + s->sentinels_len;
-    n->by_name__ = calloc(total + 1, sizeof(*n->by_name__));
-    if (n->by_name__ == NULL) { return -1; }
-    for (uint32_t i = 0; i < s->nodes_len; i++) {
-        n->by_name__[i] = (struct rep_norm_name){s->nodes[i].name, {SCN_PROC_NODE, i}};
-    }
-    for (uint32_t i = 0; i < s->sentinels_len; i++) {
-        n->by_name__[s->nodes_len + i] =
-            (struct rep_norm_name){s->sentinels[i].name, {SCN_PROC_SENTINEL, i}};
-    }
-    qsort(n->by_name__, total, sizeof(*n->by_name__), cmp_by_name);
-    return 0;
-}
-
-/* A node or sentinel by name; -1 for anyone else. */
-static int find_name(const struct rep_norm *n, const char *name, struct scn_proc *p) {
-    const struct scn *s = n->run->scn;
-    if (n->by_name__ == NULL) { return rep__find_proc(n->run, name, p); }
-    struct rep_norm_name key = {name, {SCN_PROC_NODE, 0}};
-    const struct rep_norm_name *hit =
-        bsearch(&key, n->by_name__, s->nodes_len + s->sentinels_len, sizeof(key), cmp_by_name);
-    if (hit == NULL) { return -1; }
-    *p = hit->proc;
-    return 0;
-}
-
 const char *rep_norm_role_of(const struct rep_norm *n, const char *proc) {
     struct scn_proc p;
-    if (find_name(n, proc, &p) < 0) { return NULL; }
+    if (rep__find_proc(n->run, proc, &p) < 0) { return NULL; }
     return p.kind == SCN_PROC_NODE ? n->node_roles[p.index] : n->sentinel_roles[p.index];
 }
 
@@ -655,7 +579,7 @@ static int roled(
         if (s->groups_len == 1 && strcmp(w[i], s->groups[0].name) == 0) { continue; }
         struct scn_proc p;
         char role[REP_ROLE_MAX];
-        bool known = find_name(n, w[i], &p) == 0 &&
+        bool known = rep__find_proc(n->run, w[i], &p) == 0 &&
                      rep_norm_round_role(n, round, p, role, sizeof(role)) == 0;
         emit(&o, known ? role : w[i]);
     }
@@ -718,7 +642,7 @@ bool rep_norm_line_matches(const char *pattern, const char *line) {
 static void emitter_role(const struct rep_norm *n, struct rep_norm_event *ne) {
     struct scn_proc p;
     char role[REP_ROLE_MAX];
-    if (find_name(n, ne->proc, &p) < 0 ||
+    if (rep__find_proc(n->run, ne->proc, &p) < 0 ||
         rep_norm_round_role(n, ne->round, p, role, sizeof(role)) < 0) {
         ne->role[0] = '\0';
         return;
@@ -729,7 +653,6 @@ static void emitter_role(const struct rep_norm *n, struct rep_norm_event *ne) {
 }
 
 static int normalize_event(const struct rep_norm *n,
-                           const struct lookup *lk,
                            size_t i,
                            uint32_t round,
                            struct rep_norm_event *ne) {
@@ -744,7 +667,7 @@ static int normalize_event(const struct rep_norm *n,
     memcpy(ne->proc, ev->proc, sizeof(ne->proc));
     memcpy(ne->type, ev->type, sizeof(ne->type));
     emitter_role(n, ne);
-    if (named(lk, ev->text, ne->named, sizeof(ne->named)) < 0) { return -1; }
+    if (rep_norm_named(run, ev->text, ne->named, sizeof(ne->named)) < 0) { return -1; }
     if (roled(n, round, ne->named, ne->roled, sizeof(ne->roled)) < 0) { return -1; }
     if (ev->kind == REP_KIND_EVENT &&
         skeleton(ev->type, ne->roled, ne->skel, sizeof(ne->skel)) < 0) {
@@ -776,26 +699,19 @@ static int find_rounds(struct rep_norm *n, uint32_t **rounds_of) {
     n->rounds = r.v;
     n->rounds_len = r.len;
     summarize(n);
-    if (rank_nodes(n) < 0 || index_names(n) < 0) { return -1; }
+    if (rank_nodes(n) < 0) { return -1; }
     assign_roles(n);
     return assign_rounds(n, &r, *rounds_of);
 }
 
 static int normalize_all(struct rep_norm *n, const uint32_t *rounds_of) {
     const struct rep_run *run = n->run;
-    struct lookup lk = {run, calloc(run->names_len + 1, sizeof(*lk.by_addr)), run->names_len};
-    if (lk.by_addr == NULL) { return -1; }
-    for (uint32_t i = 0; i < run->names_len; i++) {
-        lk.by_addr[i] = &run->names[i];
-    }
-    qsort(lk.by_addr, lk.len, sizeof(*lk.by_addr), cmp_names);
     int rc = 0;
     for (size_t i = 0; i < run->log.len && rc == 0; i++) {
         /* Only roles longer than the names they replace can overflow. */
-        rc = normalize_event(n, &lk, i, rounds_of[i], &n->events[n->len]);
+        rc = normalize_event(n, i, rounds_of[i], &n->events[n->len]);
         n->len += rc == 0;
     }
-    free(lk.by_addr);
     return rc;
 }
 
@@ -834,7 +750,6 @@ void rep_norm_free(struct rep_norm *n) {
     free(n->group_pos__);
     free(n->sentinel_roles);
     free(n->node_roles);
-    free(n->by_name__);
     memset(n, 0, sizeof(*n));
 }
 

@@ -87,13 +87,6 @@ struct rep_norm {
         *sentinel_roles)[REP_ROLE_MAX]; /* [scn->sentinels_len], bare roles of the last failover */
     char (*node_roles)[REP_ROLE_MAX];   /* [scn->nodes_len], likewise */
     uint32_t *group_pos__;              /* private: per node, its rank within its group */
-    struct rep_norm_name *by_name__;    /* private: process names, sorted, for lookups */
-};
-
-/* Private to normalize.c: a process name and the process. */
-struct rep_norm_name {
-    const char *name;
-    struct scn_proc proc;
 };
 
 /* Normalizes a whole run. Returns 0, or -1 when memory runs out or a roled
