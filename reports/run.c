@@ -96,11 +96,13 @@ int rep_run_init(struct rep_run *run,
     rep_log_init(&run->log);
     run->names = calloc(names_cap > 0 ? names_cap : 1, sizeof(*run->names));
     run->names_by_addr__ = calloc(names_cap > 0 ? names_cap : 1, sizeof(*run->names_by_addr__));
+    run->names_with_runid__ =
+        calloc(names_cap > 0 ? names_cap : 1, sizeof(*run->names_with_runid__));
     run->nodes = calloc(scn->nodes_len > 0 ? scn->nodes_len : 1, sizeof(*run->nodes));
     run->sentinels =
         calloc(scn->sentinels_len > 0 ? scn->sentinels_len : 1, sizeof(*run->sentinels));
-    if (run->names == NULL || run->names_by_addr__ == NULL || run->nodes == NULL ||
-        run->sentinels == NULL || index_procs(run) < 0) {
+    if (run->names == NULL || run->names_by_addr__ == NULL || run->names_with_runid__ == NULL ||
+        run->nodes == NULL || run->sentinels == NULL || index_procs(run) < 0) {
         goto fail;
     }
     run->names_cap = names_cap;
@@ -132,6 +134,7 @@ void rep_run_free(struct rep_run *run) {
     free(run->nodes);
     free(run->names);
     free(run->names_by_addr__);
+    free(run->names_with_runid__);
     free(run->procs_by_name__);
     rep_log_free(&run->log);
     memset(run, 0, sizeof(*run));
@@ -153,6 +156,7 @@ int rep_run_add_name(
     memcpy(n->ip, ip, strlen(ip) + 1);
     n->port = port;
     if (runid != NULL) { memcpy(n->runid, runid, strlen(runid) + 1); }
+    if (n->runid[0] != '\0') { run->names_with_runid__[run->runids_len++] = run->names_len - 1; }
     n->proc = proc;
     return 0;
 }
@@ -164,10 +168,10 @@ const char *rep_run_name_of_addr(const struct rep_run *run, const char *ip, uint
 
 const char *rep_run_name_of_runid(const struct rep_run *run, const char *runid) {
     if (runid[0] == '\0') { return NULL; }
-    for (uint32_t i = 0; i < run->names_len; i++) {
-        if (strcmp(run->names[i].runid, runid) == 0) {
-            return rep__proc_name(run->scn, run->names[i].proc);
-        }
+    /* Only sentinels have run ids: a handful, however large the topology. */
+    for (uint32_t k = 0; k < run->runids_len; k++) {
+        const struct rep_name *n = &run->names[run->names_with_runid__[k]];
+        if (strcmp(n->runid, runid) == 0) { return rep__proc_name(run->scn, n->proc); }
     }
     return NULL;
 }

@@ -85,7 +85,9 @@ struct rep_run {
      * look names and addresses up for every event, so a scan would make
      * judging a run quadratic in its topology. */
     struct rep_proc_name *procs_by_name__; /* [nodes_len + sentinels_len], sorted by name */
-    uint32_t *names_by_addr__; /* [names_cap]: indices into names sorted by (port, ip) */
+    uint32_t *names_by_addr__;    /* [names_cap]: indices into names sorted by (port, ip) */
+    uint32_t *names_with_runid__; /* [names_cap]: indices of the names with a run id, in order */
+    uint32_t runids_len;
 };
 
 /* Allocates names/nodes/sentinels for `scn` (names_cap entries) and indexes
