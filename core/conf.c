@@ -10,7 +10,9 @@
  * a pool, one id each), so matching lines is comparing ids. Each new line
  * is read once: its key, then a per-key chain in order; the i-th new line
  * of a key takes the i-th old line of that key, which a single pass over
- * the old lines hands out. Nothing is allocated.
+ * the old lines hands out. When the new lines keep the last ones' keys in
+ * order, the changed ones are substituted where the last ones went, and
+ * only the index entries after them move. Nothing is allocated.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -393,19 +395,35 @@ static void keys_clear(struct core__conf_rw *rw) {
     rw->prev_valid = false; /* neu[] holds key ids */
 }
 
+/* The slot of the key in rw->key[0, len) whose hash is h: the slot holding
+ * it, or the empty one where it would go. */
+static uint32_t key_slot(const struct core__conf_rw *rw, size_t len, uint32_t h) {
+    CORE_ASSERT(len <= CORE__CONF_LINE_MAX + 1);
+    CORE_ASSERT(rw->keys_len < CORE__CONF_KEY_SLOTS);
+    uint32_t mask = CORE__CONF_KEY_SLOTS - 1, i;
+    for (i = h & mask; rw->slots[i] != 0; i = (i + 1) & mask) {
+        const struct core__conf_key *k = &rw->keys[rw->slots[i] - 1];
+        if (k->hash == h && k->len == len && memcmp(rw->pool + k->off, rw->key, len) == 0) {
+            return i;
+        }
+    }
+    return i;
+}
+
+/* The id of the key in rw->key[0, len), or NO_KEY if it is not interned. */
+static uint32_t key_find(const struct core__conf_rw *rw, size_t len) {
+    uint32_t i = key_slot(rw, len, key_hash(rw->key, len));
+    return rw->slots[i] != 0 ? rw->slots[i] - 1 : NO_KEY;
+}
+
 /* The id of the key in rw->key[0, len), interned if new; NO_KEY if the
  * table or the pool is full. */
 static uint32_t key_id(struct core__conf_rw *rw, size_t len) {
     /* 0 is a key too: a line whose first word is "" keeps its place. */
     CORE_ASSERT(len <= CORE__CONF_LINE_MAX + 1);
     CORE_ASSERT(rw->keys_len <= CORE__CONF_KEYS_MAX);
-    uint32_t h = key_hash(rw->key, len), mask = CORE__CONF_KEY_SLOTS - 1, i;
-    for (i = h & mask; rw->slots[i] != 0; i = (i + 1) & mask) {
-        const struct core__conf_key *k = &rw->keys[rw->slots[i] - 1];
-        if (k->hash == h && k->len == len && memcmp(rw->pool + k->off, rw->key, len) == 0) {
-            return rw->slots[i] - 1;
-        }
-    }
+    uint32_t h = key_hash(rw->key, len), i = key_slot(rw, len, h);
+    if (rw->slots[i] != 0) { return rw->slots[i] - 1; }
     if (rw->keys_len == CORE__CONF_KEYS_MAX || len > rw->pool_cap - rw->pool_len) { return NO_KEY; }
     struct core__conf_key *k = &rw->keys[rw->keys_len];
     k->hash = h;
@@ -429,6 +447,7 @@ void core__conf_rw_init(
     rw->prev_cap = prev_cap;
     rw->neu_len = 0;
     rw->stamp = 0;
+    rw->substituted = 0;
     keys_clear(rw);
     core__conf_rw_forget(rw);
 }
@@ -438,6 +457,7 @@ void core__conf_rw_forget(struct core__conf_rw *rw) {
     CORE_ASSERT(rw->pool != NULL);
     rw->indexed = false;
     rw->old_len = 0;
+    rw->same_shape = false;
 }
 
 static bool is_signature(const char *p, size_t n) {
@@ -508,6 +528,22 @@ static int index_text(struct core__conf_rw *rw, const char *text, size_t len) {
     }
 }
 
+/* Moves *pos in text[*pos, to) past the next non-empty new line, which is
+ * text[*off, *off + *n); false if there is none. */
+static bool next_new_line(const char *text, size_t *pos, size_t to, size_t *off, size_t *n) {
+    CORE_ASSERT(text != NULL || to == 0);
+    CORE_ASSERT(off != NULL && n != NULL);
+    while (*pos < to) {
+        const char *p = text + *pos;
+        const char *nl = memchr(p, '\n', to - *pos);
+        *off = *pos;
+        *n = nl != NULL ? (size_t)(nl - p) : to - *pos;
+        *pos += *n + 1;
+        if (*n > 0) { return true; }
+    }
+    return false;
+}
+
 /* Reads the non-empty new lines of text[from, to) into neu[first, limit),
  * interning their keys; *count is where the next line would go. New lines
  * are taken as given, not trimmed (Redis writes `sentinel auth-pass m `
@@ -521,12 +557,9 @@ static int parse_new(struct core__conf_rw *rw,
                      uint32_t *count) {
     CORE_ASSERT(text != NULL || to == 0);
     CORE_ASSERT(*count <= limit && limit <= CORE__CONF_LINES_MAX);
-    for (size_t pos = from; pos < to;) {
-        const char *p = text + pos;
-        const char *nl = memchr(p, '\n', to - pos);
-        size_t n = nl != NULL ? (size_t)(nl - p) : to - pos;
-        pos += n + 1;
-        if (n == 0) { continue; }
+    size_t pos = from, off = 0, n = 0;
+    while (next_new_line(text, &pos, to, &off, &n)) {
+        const char *p = text + off;
         if (*count == limit) { return CORE_E_LIMIT; }
         bool sk = false;
         long k = p[0] == '#' ? -1 : line_key(rw, p, n, &sk);
@@ -534,7 +567,7 @@ static int parse_new(struct core__conf_rw *rw,
         uint32_t id = key_id(rw, (size_t)k);
         if (id == NO_KEY) { return CORE_E_LIMIT; }
         rw->neu[(*count)++] = (struct core__conf_line){
-            .off = (uint32_t)(p - text), .len = (uint32_t)n, .key = id, .sentinel_key = sk};
+            .off = (uint32_t)off, .len = (uint32_t)n, .key = id, .sentinel_key = sk};
     }
     return CORE_OK;
 }
@@ -586,21 +619,39 @@ static void reusable(
     *tail = t;
 }
 
+/* Where a rewrite's new text differs from the last one's: the lines
+ * neu[head, neu_len - tail) are to be read again from text[from, to), and
+ * the offsets of the last `tail` lines move by `shift` (modulo 2^64). */
+struct span {
+    uint32_t head, tail;
+    size_t from, to, shift;
+};
+
+static void find_span(const struct core__conf_rw *rw,
+                      const char *text,
+                      size_t len,
+                      struct span *s) {
+    CORE_ASSERT(text != NULL || len == 0);
+    CORE_ASSERT(rw->neu_len <= CORE__CONF_LINES_MAX);
+    *s = (struct span){.to = len, .shift = len - rw->prev_len};
+    if (!rw->prev_valid) { return; }
+    reusable(rw, text, len, &s->head, &s->tail);
+    if (s->head > 0) { s->from = rw->neu[s->head - 1].off + rw->neu[s->head - 1].len + 1u; }
+    if (s->tail > 0) { s->to = rw->neu[rw->neu_len - s->tail].off + s->shift; }
+}
+
 /* Fills neu[] with the new lines: those of the last rewrite's new lines
  * that the text still has, and the others read afresh. */
 static int collect_new(struct core__conf_rw *rw, const char *text, size_t len) {
     CORE_ASSERT(text != NULL || len == 0);
     CORE_ASSERT(rw->neu_len <= CORE__CONF_LINES_MAX);
-    uint32_t head = 0, tail = 0, count = 0;
-    if (rw->prev_valid) { reusable(rw, text, len, &head, &tail); }
+    struct span s;
+    find_span(rw, text, len, &s);
     rw->prev_valid = false; /* neu[] is being overwritten */
+    uint32_t tail = s.tail, count = s.head;
     const uint32_t park = CORE__CONF_LINES_MAX - tail;
     memmove(&rw->neu[park], &rw->neu[rw->neu_len - tail], tail * sizeof(rw->neu[0]));
-    size_t from = head > 0 ? rw->neu[head - 1].off + rw->neu[head - 1].len + 1u : 0;
-    size_t shift = len - rw->prev_len; /* modulo 2^64: offsets of the tail move by it */
-    size_t to = tail > 0 ? rw->neu[park].off + shift : len;
-    count = head;
-    int rc = parse_new(rw, text, from, to, park, &count);
+    int rc = parse_new(rw, text, s.from, s.to, park, &count);
     if (rc == CORE_E_LIMIT && tail > 0) { /* near the line limit: read it all in order */
         count = 0;
         tail = 0;
@@ -609,7 +660,7 @@ static int collect_new(struct core__conf_rw *rw, const char *text, size_t len) {
     if (rc != CORE_OK) { return rc; }
     memmove(&rw->neu[count], &rw->neu[park], tail * sizeof(rw->neu[0]));
     for (uint32_t j = count; j < count + tail; j++) {
-        rw->neu[j].off = (uint32_t)(rw->neu[j].off + shift);
+        rw->neu[j].off = (uint32_t)(rw->neu[j].off + s.shift);
     }
     rw->neu_len = count + tail;
     return CORE_OK;
@@ -661,6 +712,7 @@ struct writer {
     uint32_t lines; /* entries of the new index */
     bool needs_signature;
     uint32_t steps; /* rewrites this one stands for (core__conf_rw_rewrite_steps), or 0 */
+    uint32_t slots; /* new lines written as directives */
 };
 
 /* Appends one output line; runs of blank lines shrink to one, as in Redis.
@@ -698,9 +750,10 @@ static void emit_text(struct writer *w, const char *p, size_t n) {
     }
 }
 
-/* Writes new line g as given; its index entry is what indexing the written
- * line would give: trimmed, and keyed like g since trimming never changes
- * the words, unless the trimmed line starts with '#'. */
+/* Writes new line g as given, noting which line of the index it is; its
+ * index entry is what indexing the written line would give: trimmed, and
+ * keyed like g since trimming never changes the words, unless the trimmed
+ * line starts with '#'. */
 static void emit_new(struct writer *w, const struct core__conf_line *g, const char *new_text) {
     CORE_ASSERT(g->kind == LINE_DIRECTIVE);
     CORE_ASSERT(g->len > 0);
@@ -708,6 +761,7 @@ static void emit_new(struct writer *w, const struct core__conf_line *g, const ch
     size_t n = g->len;
     struct core__conf_line *l = emit(w, NULL, p, n);
     if (l == NULL) { return; }
+    w->rw->neu_at[g - w->rw->neu] = w->lines - 1;
     trim(&t, &n);
     l->off += (uint32_t)(t - p);
     l->len = (uint32_t)n;
@@ -718,6 +772,7 @@ static void emit_new(struct writer *w, const struct core__conf_line *g, const ch
     l->kind = LINE_DIRECTIVE;
     l->key = g->key;
     l->sentinel_key = g->sentinel_key;
+    w->slots++;
 }
 
 /* Writes the old file with each directive replaced by the next new line of
@@ -787,14 +842,20 @@ static uint32_t write_appended(struct writer *w, const char *new_text) {
     return appended;
 }
 
+/* True if the keys of new lines of new_len bytes surely fit in the table
+ * and the pool. */
+static bool has_room(const struct core__conf_rw *rw, size_t new_len) {
+    CORE_ASSERT(rw->pool_len <= rw->pool_cap);
+    return rw->keys_len <= CORE__CONF_KEYS_MAX - CORE__CONF_LINES_MAX &&
+           new_len <= rw->pool_cap - rw->pool_len;
+}
+
 /* Indexes the old text if there is no index, or again (forgetting keys no
  * longer used) if the next rewrite's keys might not fit. */
 static int prepare(struct core__conf_rw *rw, const char *old_text, size_t old_len, size_t new_len) {
     CORE_ASSERT(rw != NULL);
     CORE_ASSERT(rw->pool_len <= rw->pool_cap);
-    bool room = rw->keys_len <= CORE__CONF_KEYS_MAX - CORE__CONF_LINES_MAX &&
-                new_len <= rw->pool_cap - rw->pool_len;
-    if (rw->indexed && room) { return CORE_OK; }
+    if (rw->indexed && has_room(rw, new_len)) { return CORE_OK; }
     return index_text(rw, old_text, old_len);
 }
 
@@ -812,6 +873,191 @@ static void next_stamp(struct core__conf_rw *rw) {
     rw->stamp++;
 }
 
+/* ---------------------------------------------------------------- substituting */
+
+/* A new line of a same-shape rewrite whose text changed: it is now
+ * text[off, off + len) and goes to line `at` of the file, which holds the
+ * last rewrite's line in its place: old_len bytes from old_start, leading
+ * blanks included (the index entry holds the trimmed line). */
+struct swap {
+    uint32_t at;
+    size_t off, len, old_start, old_len;
+};
+
+#define SWAPS_MAX 64 /* more changed lines take the full pass */
+
+/* The changed new lines of a same-shape rewrite, in file order. */
+struct plan {
+    struct span span;
+    uint32_t count;
+    size_t grow; /* what the file grows by, modulo 2^64 */
+    struct swap swaps[SWAPS_MAX];
+};
+
+/* True if new line p[0, n) can take the slot of the last new line g: it
+ * has g's key (and flag), and written out it still reads as a directive. */
+static bool same_slot(struct core__conf_rw *rw,
+                      const char *p,
+                      size_t n,
+                      const struct core__conf_line *g) {
+    CORE_ASSERT(p != NULL && n > 0);
+    CORE_ASSERT(g->kind == LINE_DIRECTIVE);
+    bool sk = false;
+    long k = p[0] == '#' ? -1 : line_key(rw, p, n, &sk);
+    if (k < 0 || key_find(rw, (size_t)k) != g->key || sk != g->sentinel_key) { return false; }
+    trim(&p, &n);
+    return n > 0 && p[0] != '#';
+}
+
+/* Adds new line j, changed to text[off, off + n), to the plan in file
+ * order; false if the plan is full. */
+static bool add_swap(
+    const struct core__conf_rw *rw, struct plan *pl, uint32_t j, size_t off, size_t n) {
+    CORE_ASSERT(j < rw->neu_len);
+    CORE_ASSERT(pl->count <= SWAPS_MAX);
+    if (pl->count == SWAPS_MAX) { return false; }
+    const struct core__conf_line *g = &rw->neu[j], *slot = &rw->old[rw->neu_at[j]];
+    const char *was = rw->prev + g->off, *t = was;
+    size_t tn = g->len;
+    trim(&t, &tn);
+    CORE_ASSERT(slot->kind == LINE_DIRECTIVE && slot->key == g->key && slot->len == tn);
+    struct swap sw = {.at = rw->neu_at[j],
+                      .off = off,
+                      .len = n,
+                      .old_start = slot->off - (size_t)(t - was),
+                      .old_len = g->len};
+    uint32_t i = pl->count++;
+    for (; i > 0 && pl->swaps[i - 1].at > sw.at; i--) {
+        pl->swaps[i] = pl->swaps[i - 1];
+    }
+    pl->swaps[i] = sw;
+    pl->grow += n - g->len;
+    return true;
+}
+
+/* Plans a rewrite by substitution: true if the new lines in `text` have
+ * the last new lines' keys in the same order and at most SWAPS_MAX of them
+ * changed. Only the span that differs from the last new lines is read, and
+ * only the lines of it that changed are split. Changes nothing but the
+ * scratch space. */
+static bool plan_swaps(struct core__conf_rw *rw, const char *text, size_t len, struct plan *pl) {
+    CORE_ASSERT(rw->same_shape);
+    CORE_ASSERT(text != NULL || len == 0);
+    find_span(rw, text, len, &pl->span);
+    pl->count = 0;
+    pl->grow = 0;
+    uint32_t j = pl->span.head, end = rw->neu_len - pl->span.tail;
+    size_t pos = pl->span.from, off = 0, n = 0;
+    while (next_new_line(text, &pos, pl->span.to, &off, &n)) {
+        if (j == end) { return false; }
+        const struct core__conf_line *g = &rw->neu[j];
+        bool same = n == g->len && memcmp(text + off, rw->prev + g->off, n) == 0;
+        if (!same && !(same_slot(rw, text + off, n, g) && add_swap(rw, pl, j, off, n))) {
+            return false;
+        }
+        j++;
+    }
+    return j == end;
+}
+
+/* Moves the offsets of index lines [from, to) by delta (modulo 2^32). */
+static void shift_lines(struct core__conf_rw *rw, uint32_t from, uint32_t to, uint32_t delta) {
+    CORE_ASSERT(from <= to && to <= rw->old_len);
+    CORE_ASSERT(rw->indexed);
+    for (uint32_t i = from; delta != 0 && i < to; i++) {
+        rw->old[i].off += delta;
+    }
+}
+
+/* Writes the old file with the planned lines substituted, and moves their
+ * index entries (trimmed, as emit_new() writes them) and the later ones. */
+static void write_swapped(struct core__conf_rw *rw,
+                          const char *old_text,
+                          size_t old_len,
+                          const char *new_text,
+                          const struct plan *pl,
+                          struct core__buf *out) {
+    CORE_ASSERT(old_text != NULL && new_text != NULL);
+    CORE_ASSERT(pl->count <= SWAPS_MAX);
+    size_t cur = 0;
+    uint32_t delta = 0, next = pl->count > 0 ? pl->swaps[0].at : rw->old_len;
+    for (uint32_t s = 0; s < pl->count; s++) {
+        const struct swap *sw = &pl->swaps[s];
+        CORE_ASSERT(sw->old_start >= cur && sw->at >= next);
+        shift_lines(rw, next, sw->at, delta);
+        core__buf_putn(out, old_text + cur, sw->old_start - cur);
+        const char *p = new_text + sw->off, *t = p;
+        size_t n = sw->len;
+        trim(&t, &n);
+        rw->old[sw->at].off = (uint32_t)(sw->old_start + delta + (size_t)(t - p));
+        rw->old[sw->at].len = (uint32_t)n;
+        core__buf_putn(out, p, sw->len);
+        cur = sw->old_start + sw->old_len;
+        delta += (uint32_t)(sw->len - sw->old_len);
+        next = sw->at + 1;
+    }
+    core__buf_putn(out, old_text + cur, old_len - cur);
+    shift_lines(rw, next, rw->old_len, delta);
+}
+
+/* Points neu[] at the new lines in `text`: the span read again, and the
+ * tail lines moved. */
+static void move_new(struct core__conf_rw *rw, const char *text, const struct span *sp) {
+    CORE_ASSERT(text != NULL || sp->to == 0);
+    CORE_ASSERT(sp->head + sp->tail <= rw->neu_len);
+    size_t pos = sp->from, off = 0, n = 0;
+    for (uint32_t j = sp->head; next_new_line(text, &pos, sp->to, &off, &n); j++) {
+        rw->neu[j].off = (uint32_t)off;
+        rw->neu[j].len = (uint32_t)n;
+    }
+    for (uint32_t j = rw->neu_len - sp->tail; j < rw->neu_len; j++) {
+        rw->neu[j].off = (uint32_t)(rw->neu[j].off + sp->shift);
+    }
+}
+
+/* next_stamp() and the stamps read_new() gives: the keys of the last new
+ * lines, which are this rewrite's, carry the new stamp. */
+static void restamp(struct core__conf_rw *rw) {
+    CORE_ASSERT(rw->stamp != 0 && rw->stamp != UINT32_MAX);
+    CORE_ASSERT(rw->keys_len <= CORE__CONF_KEYS_MAX);
+    uint32_t last = rw->stamp++;
+    for (uint32_t k = 0; k < rw->keys_len; k++) {
+        if (rw->keys[k].stamp == last) { rw->keys[k].stamp = rw->stamp; }
+    }
+}
+
+/* The rewrite of a file whose last rewrite left it same-shaped (conf.h)
+ * with new lines of the same shape: the old text with the changed lines
+ * substituted, and the workspace left as the full pass would leave it
+ * (each key's head chain ran out then as it does now: every line was
+ * placed). False, having changed nothing, where that does not apply,
+ * including an output that would overflow. */
+static bool substitute(struct core__conf_rw *rw,
+                       const char *old_text,
+                       size_t old_len,
+                       const char *new_lines,
+                       size_t new_len,
+                       struct core__buf *out) {
+    CORE_ASSERT(out != NULL && out->len < out->cap);
+    if (!rw->same_shape || rw->stamp == UINT32_MAX || !has_room(rw, new_len)) { return false; }
+    CORE_ASSERT(rw->indexed && !rw->too_long && rw->prev_valid && rw->old_len > 0);
+    /* The index ends with the empty line after the file's final newline. */
+    if (old_len != rw->old[rw->old_len - 1].off || new_len >= UINT32_MAX) { return false; }
+    struct plan pl;
+    if (out->overflow || !plan_swaps(rw, new_lines, new_len, &pl)) { return false; }
+    if (old_len + pl.grow > out->cap - 1 - out->len) { return false; }
+    restamp(rw);
+    move_new(rw, new_lines, &pl.span);
+    write_swapped(rw, old_text, old_len, new_lines, &pl, out);
+    rw->prev_valid = false;
+    keep_new(rw, new_lines, new_len);
+    rw->same_shape = rw->prev_valid;
+    rw->substituted++;
+    return true;
+}
+
+/* ---------------------------------------------------------------- rewriting */
+
 static int rewrite(struct core__conf_rw *rw,
                    const char *old_text,
                    size_t old_len,
@@ -823,6 +1069,7 @@ static int rewrite(struct core__conf_rw *rw,
     CORE_ASSERT(new_lines != NULL || new_len == 0);
     CORE_ASSERT(out != NULL && out->cap <= UINT32_MAX);
     if (old_len >= UINT32_MAX || new_len >= UINT32_MAX) { return CORE_E_LIMIT; }
+    rw->same_shape = false;
     int rc = prepare(rw, old_text, old_len, new_len);
     if (rc != CORE_OK) { return rc; }
     if (rw->too_long) { return CORE_E_LIMIT; }
@@ -847,6 +1094,10 @@ static int rewrite(struct core__conf_rw *rw,
         return CORE_E_CONFIG;
     }
     keep_new(rw, new_lines, new_len);
+    /* Every new line took a directive slot, and the file ends with a blank
+     * line (so nothing was appended), which the next rewrite squeezes with
+     * the empty one after it. */
+    rw->same_shape = w.slots == rw->neu_len && w.was_blank && !rw->too_long && rw->prev_valid;
     return CORE_OK;
 }
 
@@ -856,6 +1107,9 @@ int core__conf_rw_rewrite(struct core__conf_rw *rw,
                           const char *new_lines,
                           size_t new_len,
                           struct core__buf *out) {
+    CORE_ASSERT(rw != NULL);
+    CORE_ASSERT(out != NULL);
+    if (substitute(rw, old_text, old_len, new_lines, new_len, out)) { return CORE_OK; }
     return rewrite(rw, old_text, old_len, new_lines, new_len, 0, out);
 }
 

@@ -144,7 +144,19 @@ int core__conf_rewrite(const char *old_text,
  * below keeps the line index of the file it produced, so that the next
  * rewrite of that file only reads the new lines; lines are matched by key
  * ids interned in a table that lives as long as the workspace, and the new
- * lines that did not change since the last rewrite keep their keys. */
+ * lines that did not change since the last rewrite keep their keys.
+ *
+ * Many flushes only change values ("sentinel config-epoch m7 12" becomes
+ * "... 13"): the new lines have the same keys in the same order as the last
+ * rewrite's. If that rewrite placed every new line in a directive slot of
+ * its file and left that file ending in a blank line, the i-th new line of
+ * each key now takes the very slot the last i-th line of that key took,
+ * every other line is written back as it is, nothing is appended and no
+ * blank line squeezed: the new file is the old one with the changed lines
+ * substituted at known places, which costs a few copies instead of a pass
+ * over every line. The workspace records where each new line went and
+ * takes that shortcut when it applies, leaving the same index as the full
+ * pass would. */
 
 #define CORE__CONF_KEYS_MAX  (2 * CORE__CONF_LINES_MAX) /* a file's keys + a rewrite's */
 #define CORE__CONF_KEY_SLOTS (2 * CORE__CONF_KEYS_MAX)  /* open addressing, power of two */
@@ -179,6 +191,9 @@ struct core__conf_rw {
     bool has_signature; /* that text has the CORE__CONF_SIGNATURE line */
     struct core__conf_line neu[CORE__CONF_LINES_MAX]; /* the rewrite's new lines */
     uint32_t neu_len;
+    uint32_t neu_at[CORE__CONF_LINES_MAX]; /* the line of old[] each new line went to */
+    bool same_shape;                       /* the next rewrite may substitute lines (see above) */
+    uint64_t substituted; /* rewrites done by substitution: a statistic for tests */
     struct core__conf_key keys[CORE__CONF_KEYS_MAX];
     uint32_t keys_len;
     uint32_t slots[CORE__CONF_KEY_SLOTS]; /* key id + 1; 0 = empty */
