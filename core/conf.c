@@ -173,15 +173,21 @@ bool core__conf_word_is(const struct core__conf_args *args, uint32_t i, const ch
 
 /* ---------------------------------------------------------------- iterating */
 
-/* Trims Redis's config blanks (space, tab, CR, LF) from both ends. */
+/* Redis's config blanks, which trimming removes (sdstrim with " \t\r\n"). */
+static bool is_trim_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Trims Redis's config blanks from both ends. Every line of every rewrite
+ * is trimmed, so this compares bytes rather than calling strchr(). */
 static void trim(const char **p, size_t *n) {
     CORE_ASSERT(p != NULL && n != NULL);
     CORE_ASSERT(*p != NULL || *n == 0);
-    while (*n > 0 && strchr(" \t\r\n", (*p)[0]) != NULL && (*p)[0] != '\0') {
+    while (*n > 0 && is_trim_blank((*p)[0])) {
         (*p)++;
         (*n)--;
     }
-    while (*n > 0 && strchr(" \t\r\n", (*p)[*n - 1]) != NULL && (*p)[*n - 1] != '\0') {
+    while (*n > 0 && is_trim_blank((*p)[*n - 1])) {
         (*n)--;
     }
 }
