@@ -451,6 +451,7 @@ void core__conf_rw_init(
     rw->pool_cap = pool_cap < UINT32_MAX ? pool_cap : UINT32_MAX;
     rw->prev = prev;
     rw->prev_cap = prev_cap;
+    rw->prev_len = 0;
     rw->neu_len = 0;
     rw->stamp = 0;
     rw->substituted = 0;
@@ -647,17 +648,16 @@ static void find_span(const struct core__conf_rw *rw,
 }
 
 /* Fills neu[] with the new lines: those of the last rewrite's new lines
- * that the text still has, and the others read afresh. */
-static int collect_new(struct core__conf_rw *rw, const char *text, size_t len) {
+ * that the text still has, and the others read afresh from the span *s. */
+static int collect_new(struct core__conf_rw *rw, const char *text, size_t len, struct span *s) {
     CORE_ASSERT(text != NULL || len == 0);
     CORE_ASSERT(rw->neu_len <= CORE__CONF_LINES_MAX);
-    struct span s;
-    find_span(rw, text, len, &s);
+    find_span(rw, text, len, s);
     rw->prev_valid = false; /* neu[] is being overwritten */
-    uint32_t tail = s.tail, count = s.head;
+    uint32_t tail = s->tail, count = s->head;
     const uint32_t park = CORE__CONF_LINES_MAX - tail;
     memmove(&rw->neu[park], &rw->neu[rw->neu_len - tail], tail * sizeof(rw->neu[0]));
-    int rc = parse_new(rw, text, s.from, s.to, park, &count);
+    int rc = parse_new(rw, text, s->from, s->to, park, &count);
     if (rc == CORE_E_LIMIT && tail > 0) { /* near the line limit: read it all in order */
         count = 0;
         tail = 0;
@@ -666,18 +666,19 @@ static int collect_new(struct core__conf_rw *rw, const char *text, size_t len) {
     if (rc != CORE_OK) { return rc; }
     memmove(&rw->neu[count], &rw->neu[park], tail * sizeof(rw->neu[0]));
     for (uint32_t j = count; j < count + tail; j++) {
-        rw->neu[j].off = (uint32_t)(rw->neu[j].off + s.shift);
+        rw->neu[j].off = (uint32_t)(rw->neu[j].off + s->shift);
     }
     rw->neu_len = count + tail;
     return CORE_OK;
 }
 
 /* Reads the new lines and chains the lines of each key in order: the i-th
- * new line of a key replaces the i-th old line of that key. */
-static int read_new(struct core__conf_rw *rw, const char *text, size_t len) {
+ * new line of a key replaces the i-th old line of that key. *s is where the
+ * text differs from the last new lines. */
+static int read_new(struct core__conf_rw *rw, const char *text, size_t len, struct span *s) {
     CORE_ASSERT(rw->stamp != 0);
     CORE_ASSERT(text != NULL || len == 0);
-    int rc = collect_new(rw, text, len);
+    int rc = collect_new(rw, text, len, s);
     if (rc != CORE_OK) { return rc; }
     for (uint32_t j = 0; j < rw->neu_len; j++) {
         struct core__conf_line *l = &rw->neu[j];
@@ -697,12 +698,16 @@ static int read_new(struct core__conf_rw *rw, const char *text, size_t len) {
 }
 
 /* Keeps a copy of the new lines that neu[] describes, for the next
- * rewrite's reusable(). */
-static void keep_new(struct core__conf_rw *rw, const char *text, size_t len) {
+ * rewrite's reusable(). The copy already holds the bytes before the span
+ * s, and those after it at `shift` bytes from their place: only the span
+ * is copied. */
+static void keep_new(struct core__conf_rw *rw, const char *text, size_t len, const struct span *s) {
     CORE_ASSERT(!rw->prev_valid);
     CORE_ASSERT(text != NULL || len == 0);
+    CORE_ASSERT(s->from <= s->to && s->to <= len);
     if (rw->prev == NULL || len > rw->prev_cap) { return; }
-    if (len > 0) { memcpy(rw->prev, text, len); }
+    memmove(rw->prev + s->to, rw->prev + (s->to - s->shift), len - s->to);
+    if (s->to > s->from) { memcpy(rw->prev + s->from, text + s->from, s->to - s->from); }
     rw->prev_len = len;
     rw->prev_valid = true;
 }
@@ -1056,7 +1061,7 @@ static bool substitute(struct core__conf_rw *rw,
     move_new(rw, new_lines, &pl.span);
     write_swapped(rw, old_text, old_len, new_lines, &pl, out);
     rw->prev_valid = false;
-    keep_new(rw, new_lines, new_len);
+    keep_new(rw, new_lines, new_len, &pl.span);
     rw->same_shape = rw->prev_valid;
     rw->substituted++;
     return true;
@@ -1080,7 +1085,8 @@ static int rewrite(struct core__conf_rw *rw,
     if (rc != CORE_OK) { return rc; }
     if (rw->too_long) { return CORE_E_LIMIT; }
     next_stamp(rw);
-    rc = read_new(rw, new_lines, new_len);
+    struct span span;
+    rc = read_new(rw, new_lines, new_len, &span);
     if (rc != CORE_OK) { return rc; }
     struct writer w = {.rw = rw,
                        .out = out,
@@ -1099,7 +1105,7 @@ static int rewrite(struct core__conf_rw *rw,
         core__conf_rw_forget(rw);
         return CORE_E_CONFIG;
     }
-    keep_new(rw, new_lines, new_len);
+    keep_new(rw, new_lines, new_len, &span);
     /* Every new line took a directive slot, and the file ends with a blank
      * line (so nothing was appended), which the next rewrite squeezes with
      * the empty one after it. */
