@@ -15,6 +15,7 @@
  *   - The rewrite engine re-creates Redis's CONFIG REWRITE of a sentinel
  *     config file: new lines take the slots of old lines with the same key,
  *     so a hand-edited file keeps its order and comments (§16.3 "How").
+ *     It lives in conf_rw.c; the first two in conf.c.
  * Every size is bounded: a line longer than CORE__CONF_LINE_MAX or with more
  * than CORE__CONF_ARGS_MAX words is an error, never truncated.
  *
@@ -28,6 +29,33 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+
+/* Byte classes shared by the splitter (conf.c) and the rewrite (conf_rw.c). */
+static inline bool core__conf_is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static inline bool core__conf_is_sep(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
+}
+
+static inline char core__conf_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Trims Redis's config blanks (sdstrim with " \t\r\n") from both ends of
+ * (*p)[0, *n). Every line of every rewrite is trimmed, so this compares
+ * bytes rather than calling strchr(). */
+static inline void core__conf_trim(const char **p, size_t *n) {
+    while (*n > 0 && ((*p)[0] == ' ' || (*p)[0] == '\t' || (*p)[0] == '\r' || (*p)[0] == '\n')) {
+        (*p)++;
+        (*n)--;
+    }
+    while (*n > 0 && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t' || (*p)[*n - 1] == '\r' ||
+                      (*p)[*n - 1] == '\n')) {
+        (*n)--;
+    }
+}
 
 #define CORE__CONF_LINE_MAX  4096 /* bytes of one line, after trimming */
 #define CORE__CONF_ARGS_MAX  32   /* words of one line */
