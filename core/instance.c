@@ -262,15 +262,28 @@ static void rname_put(struct core_sentinel *s, uint32_t inst) {
     s->rnames[i] = inst + 1;
 }
 
-/* Rebuilt from the masters' tables after replicas are released (a reset or a
- * switch), which keeps probing free of tombstones. */
-static void rname_rebuild(struct core_sentinel *s) {
-    CORE_ASSERT(s->rnames_len > 0);
-    memset(s->rnames, 0, s->rnames_len * sizeof(*s->rnames));
-    for (uint32_t k = 0; k < s->nmasters; k++) {
-        const struct core__master *m = &s->masters[s->order[k]];
-        for (uint32_t j = 0; j < m->nreplicas; j++) {
-            rname_put(s, m->replicas[j]);
+/* Removes a replica's entry when it is released. Backward-shift deletion
+ * keeps every probe chain unbroken without tombstones; rebuilding the whole
+ * table instead made each reset cost all masters' replicas. */
+static void rname_del(struct core_sentinel *s, uint32_t inst) {
+    const struct core__inst *ri = core__inst(s, inst);
+    uint32_t mask = s->rnames_len - 1;
+    uint32_t i = rname_hash(ri->master, ri->name) & mask;
+    CORE_ASSERT(ri->flags & CORE__F_SLAVE);
+    while (s->rnames[i] != inst + 1) {
+        CORE_ASSERT(s->rnames[i] != 0);
+        i = (i + 1) & mask;
+    }
+    s->rnames[i] = 0;
+    for (uint32_t j = (i + 1) & mask; s->rnames[j] != 0; j = (j + 1) & mask) {
+        const struct core__inst *rj = core__inst(s, s->rnames[j] - 1);
+        uint32_t home = rname_hash(rj->master, rj->name) & mask;
+        /* The entry at j may fill the hole at i unless its home lies in (i, j]. */
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            s->rnames[i] = s->rnames[j];
+            s->rnames[j] = 0;
+            i = j;
         }
     }
 }
@@ -388,10 +401,10 @@ void core__release_replicas(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->in_use);
     for (uint32_t k = 0; k < m->nreplicas; k++) {
+        rname_del(s, m->replicas[k]);
         release_inst(s, m->replicas[k]);
     }
     m->nreplicas = 0;
-    rname_rebuild(s);
     CORE_ASSERT(m->promoted == CORE__NONE);
 }
 
