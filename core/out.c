@@ -39,7 +39,7 @@ void *core__arena_alloc(struct core_sentinel *s, size_t n) {
 char *core__arena_strndup(struct core_sentinel *s, const char *str, size_t len) {
     CORE_ASSERT(len < s->lim.arena_bytes);
     CORE_ASSERT(str != NULL || len == 0);
-    char *p = core__arena_alloc(s, len + 1);
+    char *p = core__arena_alloc_raw(s, len + 1); /* every byte is written below */
     if (len > 0) { memcpy(p, str, len); }
     p[len] = '\0';
     return p;
