@@ -19,20 +19,10 @@
 
 #define ID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
-static void *t_alloc(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void t_free(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 static int load(const char *conf, struct core_sentinel **s, struct core_error *e) {
     struct core_limits l = core_limits_default();
     struct core_options o = {conf, strlen(conf), 1, false};
-    struct core_allocator a = {t_alloc, t_free, NULL};
+    struct core_allocator a = core_test_malloc();
     return core_new(&l, &o, &a, 1000000, s, e);
 }
 

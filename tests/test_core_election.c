@@ -22,20 +22,10 @@
 #define ID_C "cccccccccccccccccccccccccccccccccccccccc"
 #define ID_D "dddddddddddddddddddddddddddddddddddddddd"
 
-static void *t_alloc(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void t_free(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 static struct core_sentinel *new_core(const char *conf) {
     struct core_limits l = core_limits_default();
     struct core_options o = {conf, strlen(conf), 1, true};
-    struct core_allocator a = {t_alloc, t_free, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_sentinel *s;
     struct core_error e;
     assert_int_equal(core_new(&l, &o, &a, 1000000, &s, &e), CORE_OK);

@@ -19,16 +19,6 @@
 #include "core/core.h"
 #include "tests/support/core_test.h"
 
-static void *t_alloc(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void t_free(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 /* What the hand-driven network saw in the last steps. */
 struct net {
     struct core_sentinel *s;
@@ -77,7 +67,7 @@ static void start(struct net *n) {
                        "sentinel down-after-milliseconds m 5000\n";
     struct core_limits l = core_limits_default();
     struct core_options o = {conf, strlen(conf), 1, false};
-    struct core_allocator a = {t_alloc, t_free, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_error e;
     memset(n, 0, sizeof(*n));
     n->now = 1000000;

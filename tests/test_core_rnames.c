@@ -21,16 +21,6 @@
 #define REPLICAS 8
 #define HOSTS    24 /* replica addresses a master draws from */
 
-static void *t_alloc(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void t_free(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 static void replica_ip(char *ip, size_t cap, uint32_t master, uint32_t host) {
     snprintf(ip, cap, "10.%u.0.%u", master, host + 2);
 }
@@ -75,7 +65,7 @@ static void test_rnames_survive_resets(void **state) {
     l.masters_max = MASTERS;
     l.replicas_max = REPLICAS;
     struct core_options o = {conf, len, 3, true};
-    struct core_allocator a = {t_alloc, t_free, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_sentinel *s;
     struct core_error e;
     assert_int_equal(core_new(&l, &o, &a, 1000, &s, &e), CORE_OK);

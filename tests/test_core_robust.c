@@ -23,16 +23,6 @@
 #include "core/core.h"
 #include "tests/support/core_test.h"
 
-static void *t_alloc(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void t_free(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 static uint64_t rnd(uint64_t *x) {
     *x ^= *x << 13;
     *x ^= *x >> 7;
@@ -202,7 +192,7 @@ static void run_seed(uint64_t seed) {
                        "7777777777777777777777777777777777777777\n";
     struct core_limits l = core_limits_default();
     struct core_options o = {conf, strlen(conf), seed, true};
-    struct core_allocator a = {t_alloc, t_free, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_error e;
     struct chaos c = {.now = 1000000, .x = seed * 2654435761u + 1};
     assert_int_equal(core_new(&l, &o, &a, c.now, &c.s, &e), CORE_OK);

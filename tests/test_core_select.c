@@ -17,16 +17,6 @@
 
 #define NOW 50000000
 
-static void *t_alloc(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void t_free(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 /* A core monitoring one master with replicas 10.0.1.2 .. 10.0.1.<n+1>, all
  * made healthy: connected, pinged and INFO'd just now. */
 static struct core_sentinel *with_replicas(int n) {
@@ -40,7 +30,7 @@ static struct core_sentinel *with_replicas(int n) {
     }
     struct core_limits l = core_limits_default();
     struct core_options o = {conf, len, 3, true};
-    struct core_allocator a = {t_alloc, t_free, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_sentinel *s;
     struct core_error e;
     assert_int_equal(core_new(&l, &o, &a, NOW, &s, &e), CORE_OK);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -26,4 +27,18 @@ static void on_assert(const char *file, int line, const char *expr, const char *
 
 void core_test_install_handler(void) {
     core_set_assert_handler(on_assert, NULL);
+}
+
+static void *malloc_cb(void *ud, size_t n) {
+    (void)ud;
+    return malloc(n);
+}
+
+static void free_cb(void *ud, void *p) {
+    (void)ud;
+    free(p);
+}
+
+struct core_allocator core_test_malloc(void) {
+    return (struct core_allocator){malloc_cb, free_cb, NULL};
 }

@@ -14,8 +14,13 @@
 #include <setjmp.h>
 #include <stdbool.h>
 
+#include "core/core.h"
+
 /* Installs the cmocka-aware assertion handler; call at the top of main(). */
 void core_test_install_handler(void);
+
+/* The C library's malloc and free as a core allocator. */
+struct core_allocator core_test_malloc(void);
 
 /* Where a failed assertion jumps while CORE_TEST_EXPECT_ASSERT runs. */
 extern jmp_buf *core_test_assert_jump;
