@@ -32,11 +32,14 @@
  * the live ones are nearly consecutive: placing them by id keeps them
  * together in a few cache lines (a mixing hash would spread a sentinel's
  * thousand links over the whole table) and they rarely collide. */
-/* Fibonacci hashing: core conn ids carry their slot in the low bits, and
- * taking those bits as the home packed live ids into one long run, which
- * made every backward-shift deletion walk to its end (quadratic in conns). */
+/* Core conn ids carry a slot in their low bits that no two live conns
+ * share (core/link.c). Taking those bits as the home packed live ids into
+ * one long run, and every backward-shift deletion walked to its end
+ * (quadratic in conns); doubling them leaves a free slot after each home,
+ * so runs stay short while neighbouring ids still share cache lines. Any
+ * other keys would only probe further. */
 static uint32_t home_of(const struct sim_connmap *m, uint32_t k) {
-    return (uint32_t)((k * 2654435769u) >> (32 - m->bits));
+    return (k << 1) & (m->cap - 1);
 }
 
 static int map_init(struct sim_connmap *m, uint32_t want) {
@@ -46,7 +49,6 @@ static int map_init(struct sim_connmap *m, uint32_t want) {
     }
     m->slots = calloc(cap, sizeof(*m->slots));
     m->cap = cap;
-    m->bits = (uint32_t)__builtin_ctz(cap);
     m->len = 0;
     return m->slots != NULL ? 0 : -1;
 }

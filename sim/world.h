@@ -209,8 +209,7 @@ struct sim_connmap_slot {
 
 struct sim_connmap {
     struct sim_connmap_slot *slots;
-    uint32_t cap;  /* power of two */
-    uint32_t bits; /* log2(cap) */
+    uint32_t cap; /* power of two */
     uint32_t len;
 };
 
