@@ -20,22 +20,12 @@
 
 #define EXTRA "sentinel down-after-milliseconds mymaster 5000\n"
 
-static void *alloc_cb(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void free_cb(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
-
 /* A fresh core from `text`, started; *persisted tells whether START wrote
  * the file again. */
 static struct core_sentinel *restart(const char *text, uint64_t now, bool *persisted) {
     struct core_limits l = core_limits_default();
     struct core_options o = {text, strlen(text), 4242, false};
-    struct core_allocator a = {alloc_cb, free_cb, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_sentinel *s = NULL;
     struct core_error err;
     int rc = core_new(&l, &o, &a, now, &s, &err);
@@ -153,7 +143,7 @@ static void test_seam_restart_generated_myid_persists(void **state) {
     static const char conf[] = "sentinel monitor mymaster 10.0.1.2 6379 2\n";
     struct core_limits l = core_limits_default();
     struct core_options o = {conf, sizeof(conf) - 1, 77, false};
-    struct core_allocator a = {alloc_cb, free_cb, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_sentinel *s = NULL;
     struct core_error err;
     assert_int_equal(core_new(&l, &o, &a, 1700000000000ull, &s, &err), CORE_OK);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "tests/support/core_hostile.h"
+#include "tests/support/core_test.h"
 
 #define HW_NODES    4
 #define HW_CONNS    1024
@@ -68,16 +69,6 @@ static const char conf_base[] = "sentinel myid 000000000000000000000000000000000
                                 "sentinel failover-timeout bad 10000\n"
                                 "sentinel auth-pass bad s3cret\n";
 static const char conf_peer[] = "sentinel known-sentinel bad 10.0.0.9 26379 " HW_PEER_ID "\n";
-
-static void *hw_alloc(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void hw_free_cb(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
 
 static void record(struct hw *w, const char *type, const char *text, size_t len, int node) {
     if (w->nrec == w->caprec) {
@@ -313,7 +304,7 @@ struct hw *hw_new(bool with_peer) {
     snprintf(conf, sizeof(conf), "%s%s", conf_base, with_peer ? conf_peer : "");
     struct core_limits l = core_limits_default();
     struct core_options opts = {conf, strlen(conf), 7, false};
-    struct core_allocator a = {hw_alloc, hw_free_cb, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_error err;
     w->now = 1000000;
     if (core_new(&l, &opts, &a, w->now, &w->s, &err) != CORE_OK) {

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "tests/support/core_world.h"
+#include "tests/support/core_test.h"
 
 #define CW_CONNS_MAX   4096
 #define CW_CLIENT_BASE 1000
@@ -76,16 +77,6 @@ struct cw {
     int nev, cap;
     struct core_reply *test_reply; /* reply to a cw_command() */
 };
-
-static void *cw_alloc(void *ud, size_t n) {
-    (void)ud;
-    return malloc(n);
-}
-
-static void cw_free_cb(void *ud, void *p) {
-    (void)ud;
-    free(p);
-}
 
 /* ---------------------------------------------------------------- replies */
 
@@ -308,7 +299,7 @@ int cw_sentinel(struct cw *w, const char *conf, uint64_t seed) {
     int k = w->ns++;
     struct core_limits l = w->have_limits ? w->limits : core_limits_default();
     struct core_options opts = {conf, strlen(conf), seed, w->explain};
-    struct core_allocator a = {cw_alloc, cw_free_cb, NULL};
+    struct core_allocator a = core_test_malloc();
     struct core_error err;
     if (core_new(&l, &opts, &a, w->now, &w->s[k], &err) != CORE_OK) {
         fprintf(stderr, "core_new: line %u: %s\n", err.line, err.msg);
