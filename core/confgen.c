@@ -467,6 +467,10 @@ static void catch_up(struct core_sentinel *s) {
     measure_room(s, gen_len);
 }
 
+/* What a flush logs when the file was written (or a deferred flush when it
+ * provably will be). */
+#define SAVED "Sentinel new configuration saved on disk"
+
 /* Mirrors sentinelFlushConfig(). Returns 0, or -1 if the text outgrew
  * config_bytes_max (reported like a failed write). */
 static int flush(struct core_sentinel *s, bool later) {
@@ -481,9 +485,12 @@ static int flush(struct core_sentinel *s, bool later) {
         return -1;
     }
     s->persist_pending = true;
-    if (later) { measure_room(s, gen_len); }
-    if (!later) { core__out_persist(s); }
-    core__out_log(s, CORE_LEVEL_NOTICE, "Sentinel new configuration saved on disk");
+    if (later) {
+        measure_room(s, gen_len);
+    } else {
+        core__out_persist(s);
+    }
+    core__out_log(s, CORE_LEVEL_NOTICE, SAVED);
     return 0;
 }
 
@@ -532,7 +539,7 @@ void core__flush_config_later(struct core_sentinel *s, uint32_t mslot) {
     s->conf_room_bytes -= grow;
     s->conf_room_lines -= 2;
     s->conf_deferred++;
-    core__out_log(s, CORE_LEVEL_NOTICE, "Sentinel new configuration saved on disk");
+    core__out_log(s, CORE_LEVEL_NOTICE, SAVED);
     if (s->conf_room_bytes < grow || s->conf_room_lines < 2) { catch_up(s); }
 }
 
