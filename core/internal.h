@@ -117,21 +117,24 @@ struct core__addr {
     uint16_t port;        /* 0 marks an address never connected */
 };
 
-/* A connection pair and its liveness times (upstream's instanceLink). */
+/* A connection pair and its liveness times (upstream's instanceLink).
+ * Every tick reads a link of every instance: what it reads on the common
+ * path fills the first cache line, and the table is line-aligned. */
 struct core__link {
-    bool in_use;
-    uint32_t refcount;          /* records sharing it */
-    bool disconnected;          /* cc missing, or pc missing for masters/replicas */
-    int32_t pending_commands;   /* commands sent, reply not yet handed back */
-    uint32_t cc;                /* command conn id; 0 = none */
-    uint32_t pc;                /* pub/sub conn id; 0 = none */
-    int64_t cc_conn_time;       /* ms */
-    int64_t pc_conn_time;       /* ms */
-    int64_t pc_last_activity;   /* ms: last reply or message on pc */
-    int64_t last_avail_time;    /* ms: last valid PING reply */
-    int64_t act_ping_time;      /* ms: oldest PING without valid reply; 0 = none */
+    _Alignas(64) bool in_use;
+    bool disconnected;        /* cc missing, or pc missing for masters/replicas */
+    uint32_t refcount;        /* records sharing it */
+    int32_t pending_commands; /* commands sent, reply not yet handed back */
+    uint32_t cc;              /* command conn id; 0 = none */
+    uint32_t pc;              /* pub/sub conn id; 0 = none */
+    int64_t cc_conn_time;     /* ms */
+    int64_t pc_conn_time;     /* ms */
+    int64_t pc_last_activity; /* ms: last reply or message on pc */
+    int64_t act_ping_time;    /* ms: oldest PING without valid reply; 0 = none */
+    int64_t last_pong_time;   /* ms: last PING reply of any kind */
+    /* Read by a tick only once a reply is late or the link is down. */
     int64_t last_ping_time;     /* ms */
-    int64_t last_pong_time;     /* ms: last PING reply of any kind */
+    int64_t last_avail_time;    /* ms: last valid PING reply */
     int64_t last_reconn_time;   /* ms: last connection attempt (throttle) */
     char local_ip[CORE_IP_MAX]; /* our end of cc from CONN_UP; kept across reconnects */
 };
@@ -142,28 +145,31 @@ struct core__conn {
     bool pubsub;   /* pc rather than cc */
 };
 
-/* One instance record; which fields matter depends on the kind flag. */
+/* One instance record; which fields matter depends on the kind flag. Every
+ * tick visits every record: what it reads on the common path fills the first
+ * cache line, and the table is line-aligned. */
 struct core__inst {
+    _Alignas(64) uint32_t flags;  /* CORE__F_* */
+    uint32_t master;              /* slot in s->masters of the owning master */
+    uint32_t link;                /* index in s->links */
+    uint32_t role_reported;       /* CORE__F_MASTER, CORE__F_SLAVE or 0 */
     bool in_use;
-    uint32_t flags;                 /* CORE__F_* */
-    uint32_t master;                /* slot in s->masters of the owning master */
-    uint32_t link;                  /* index in s->links */
+    int64_t down_after_period;     /* ms */
+    int64_t info_refresh;          /* ms: last INFO parsed; 0 = never */
+    int64_t last_pub_time;         /* ms: last acknowledged hello publish */
+    int64_t master_link_down_time; /* ms (replicas) */
+    int64_t role_reported_time;    /* ms */
+    /* Read by a tick only when something is wrong, or by other paths. */
     uint64_t born_seq;              /* command sequence at creation */
     char name[CORE_NAME_MAX];       /* master name, "ip:port", or the sentinel's id */
     char runid[CORE_RUNID_LEN + 1]; /* "" if unknown */
     struct core__addr addr;
-    int64_t last_pub_time;               /* ms: last acknowledged hello publish */
     int64_t last_hello_time;             /* ms (sentinels) */
     int64_t last_master_down_reply_time; /* ms (sentinels) */
     int64_t s_down_since_time;           /* ms: SDOWN last entered; never cleared */
     int64_t o_down_since_time;           /* ms */
-    int64_t down_after_period;           /* ms */
-    int64_t info_refresh;                /* ms: last INFO parsed; 0 = never */
-    uint32_t role_reported;              /* CORE__F_MASTER, CORE__F_SLAVE or 0 */
-    int64_t role_reported_time;          /* ms */
     int64_t slave_conf_change_time;      /* ms */
     int64_t master_reboot_since_time;    /* ms (masters) */
-    int64_t master_link_down_time;       /* ms (replicas) */
     int64_t slave_priority;
     int64_t replica_announced;
     bool has_slave_master_host;
@@ -177,6 +183,8 @@ struct core__inst {
     uint32_t info_len; /* bytes cached in the info slab */
     bool has_info;
 };
+_Static_assert(offsetof(struct core__link, last_pong_time) < 64, "hot link fields share a line");
+_Static_assert(offsetof(struct core__inst, role_reported_time) < 64, "hot fields share a line");
 
 struct core__rename {
     char from[CORE__CMDNAME_MAX];
@@ -242,10 +250,12 @@ struct core_sentinel {
     uint32_t *rnames;    /* index of replica records by (master, "ip:port"): inst + 1 */
     uint32_t rnames_len; /* a power of two, at least twice masters_max * replicas_max */
     uint32_t nmasters;
-    struct core__inst *insts;
+    struct core__inst *insts; /* [insts_max], line-aligned inside insts_mem */
+    void *insts_mem;
     uint32_t insts_max;
     uint32_t inst_cursor; /* next-fit start for new records */
-    struct core__link *links;
+    struct core__link *links; /* [links_max], line-aligned inside links_mem */
+    void *links_mem;
     uint32_t links_max;
     uint32_t link_cursor; /* next-fit start for new links */
     struct core__conn *conns;
