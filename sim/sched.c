@@ -1,4 +1,4 @@
-/* sched.c: the event queue: a timing wheel of FIFOs plus a heap for later events.
+/* sched.c: the event queue: a timing wheel of chunked FIFOs plus a heap for later events.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
@@ -11,17 +11,26 @@
 #define NONE UINT32_MAX
 #define MASK (SIM_SCHED_WHEEL_MS - 1)
 
+_Static_assert(sizeof(struct sim_sched_chunk) == 256, "a chunk fills four cache lines");
+
 int sim_sched_init(struct sim_sched *s, size_t cap) {
-    SIM_ASSERT(cap > 0 && cap < NONE);
-    *s = (struct sim_sched){.slot_free = NONE};
-    s->slots = malloc(cap * sizeof(*s->slots));
+    SIM_ASSERT(cap > 0 && cap < NONE / 2);
+    *s = (struct sim_sched){.chunk_free = NONE};
+    /* A bucket's chunks are full but for its first (partly popped) and its
+     * last (partly pushed), and at most WHEEL_MS buckets (or cap, if fewer)
+     * hold events. */
+    size_t buckets = cap < SIM_SCHED_WHEEL_MS ? cap : SIM_SCHED_WHEEL_MS;
+    s->chunks_cap = (uint32_t)(cap / SIM_SCHED_CHUNK_EVS + 2 * buckets + 1);
+    size_t chunk_bytes = (size_t)s->chunks_cap * sizeof(*s->chunks);
+    s->chunks_mem = malloc(chunk_bytes + 63);
     s->heap = malloc(cap * sizeof(*s->heap));
     s->head = malloc(SIM_SCHED_WHEEL_MS * sizeof(*s->head));
     s->tail = malloc(SIM_SCHED_WHEEL_MS * sizeof(*s->tail));
-    if (s->slots == NULL || s->heap == NULL || s->head == NULL || s->tail == NULL) {
+    if (s->chunks_mem == NULL || s->heap == NULL || s->head == NULL || s->tail == NULL) {
         sim_sched_free(s);
         return -1;
     }
+    s->chunks = (void *)(((uintptr_t)s->chunks_mem + 63) & ~(uintptr_t)63);
     for (uint32_t i = 0; i < SIM_SCHED_WHEEL_MS; i++) {
         s->head[i] = s->tail[i] = NONE;
     }
@@ -30,42 +39,41 @@ int sim_sched_init(struct sim_sched *s, size_t cap) {
 }
 
 void sim_sched_free(struct sim_sched *s) {
-    free(s->slots);
+    free(s->chunks_mem);
     free(s->heap);
     free(s->head);
     free(s->tail);
-    *s = (struct sim_sched){.slot_free = NONE};
+    *s = (struct sim_sched){.chunk_free = NONE};
 }
 
 /* ---------------------------------------------------------------- the heap */
 
-static bool before(const struct sim_sched *s, uint32_t x, uint32_t y) {
-    const struct sim_ev *a = &s->slots[x].ev, *b = &s->slots[y].ev;
+static bool before(const struct sim_ev *a, const struct sim_ev *b) {
     if (a->t_ms != b->t_ms) { return a->t_ms < b->t_ms; }
     return a->seq < b->seq;
 }
 
-static void heap_push(struct sim_sched *s, uint32_t slot) {
+static void heap_push(struct sim_sched *s, const struct sim_ev *ev) {
     size_t i = s->heap_len++;
     while (i > 0) {
         size_t parent = (i - 1) / 2;
-        if (!before(s, slot, s->heap[parent])) { break; }
+        if (!before(ev, &s->heap[parent])) { break; }
         s->heap[i] = s->heap[parent];
         i = parent;
     }
-    s->heap[i] = slot;
+    s->heap[i] = *ev;
 }
 
-static uint32_t heap_pop(struct sim_sched *s) {
-    uint32_t top = s->heap[0];
-    uint32_t last = s->heap[--s->heap_len];
+static struct sim_ev heap_pop(struct sim_sched *s) {
+    struct sim_ev top = s->heap[0];
+    struct sim_ev last = s->heap[--s->heap_len];
     size_t i = 0;
     for (;;) {
         size_t l = 2 * i + 1;
         if (l >= s->heap_len) { break; }
         size_t m = l;
-        if (l + 1 < s->heap_len && before(s, s->heap[l + 1], s->heap[l])) { m = l + 1; }
-        if (!before(s, s->heap[m], last)) { break; }
+        if (l + 1 < s->heap_len && before(&s->heap[l + 1], &s->heap[l])) { m = l + 1; }
+        if (!before(&s->heap[m], &last)) { break; }
         s->heap[i] = s->heap[m];
         i = m;
     }
@@ -75,16 +83,37 @@ static uint32_t heap_pop(struct sim_sched *s) {
 
 /* ---------------------------------------------------------------- the wheel */
 
-static void wheel_append(struct sim_sched *s, uint32_t slot) {
-    uint64_t t = s->slots[slot].ev.t_ms;
-    uint32_t b = (uint32_t)(t & MASK);
-    s->slots[slot].next = NONE;
-    if (s->tail[b] == NONE) {
-        s->head[b] = slot;
+static uint32_t chunk_new(struct sim_sched *s) {
+    uint32_t c = s->chunk_free;
+    if (c != NONE) {
+        s->chunk_free = s->chunks[c].next;
     } else {
-        s->slots[s->tail[b]].next = slot;
+        SIM_ASSERT(s->chunks_used < s->chunks_cap); /* bounded by construction */
+        c = s->chunks_used++;
     }
-    s->tail[b] = slot;
+    s->chunks[c].next = NONE;
+    s->chunks[c].head = s->chunks[c].tail = 0;
+    return c;
+}
+
+static void chunk_release(struct sim_sched *s, uint32_t c) {
+    s->chunks[c].next = s->chunk_free;
+    s->chunk_free = c;
+}
+
+static void wheel_append(struct sim_sched *s, uint64_t t, struct sim_sched_ent ent) {
+    uint32_t b = (uint32_t)(t & MASK);
+    uint32_t c = s->tail[b];
+    if (c == NONE || s->chunks[c].tail == SIM_SCHED_CHUNK_EVS) {
+        uint32_t fresh = chunk_new(s);
+        if (c == NONE) {
+            s->head[b] = fresh;
+        } else {
+            s->chunks[c].next = fresh;
+        }
+        s->tail[b] = c = fresh;
+    }
+    s->chunks[c].ents[s->chunks[c].tail++] = ent;
     s->wheel_len++;
     if (t < s->scan_ms) { s->scan_ms = t; }
 }
@@ -95,8 +124,9 @@ static void advance(struct sim_sched *s, uint64_t base_ms) {
     SIM_ASSERT(base_ms >= s->base_ms);
     s->base_ms = base_ms;
     if (s->scan_ms < base_ms) { s->scan_ms = base_ms; }
-    while (s->heap_len > 0 && s->slots[s->heap[0]].ev.t_ms - base_ms < SIM_SCHED_WHEEL_MS) {
-        wheel_append(s, heap_pop(s));
+    while (s->heap_len > 0 && s->heap[0].t_ms - base_ms < SIM_SCHED_WHEEL_MS) {
+        struct sim_ev ev = heap_pop(s);
+        wheel_append(s, ev.t_ms, (struct sim_sched_ent){.kind = ev.kind, .a = ev.a, .b = ev.b});
     }
 }
 
@@ -110,27 +140,18 @@ static void scan(struct sim_sched *s) {
 void sim_sched_push(struct sim_sched *s, uint64_t t_ms, uint32_t kind, uint32_t a, uint64_t b) {
     SIM_ASSERT(s->len < s->cap);    /* the run outgrew its event queue: raise the bound */
     SIM_ASSERT(t_ms >= s->base_ms); /* never before an event already popped */
-    uint32_t slot = s->slot_free;
-    if (slot != NONE) {
-        s->slot_free = s->slots[slot].next;
-        /* The next push's slot: its link is read then (a miss in a big pool). */
-        if (s->slot_free != NONE) { __builtin_prefetch(&s->slots[s->slot_free], 1); }
-    } else {
-        slot = s->slots_used++;
-    }
     s->len++;
-    s->slots[slot].ev =
-        (struct sim_ev){.t_ms = t_ms, .seq = s->next_seq++, .kind = kind, .a = a, .b = b};
+    uint64_t seq = s->next_seq++;
     if (t_ms - s->base_ms < SIM_SCHED_WHEEL_MS) {
-        wheel_append(s, slot);
+        wheel_append(s, t_ms, (struct sim_sched_ent){.kind = kind, .a = a, .b = b});
     } else {
-        heap_push(s, slot);
+        heap_push(s, &(struct sim_ev){.t_ms = t_ms, .seq = seq, .kind = kind, .a = a, .b = b});
     }
 }
 
-const struct sim_ev *sim_sched_peek_same_ms(const struct sim_sched *s) {
-    uint32_t slot = s->head[s->base_ms & MASK];
-    return slot != NONE ? &s->slots[slot].ev : NULL;
+const struct sim_sched_ent *sim_sched_peek_same_ms(const struct sim_sched *s) {
+    uint32_t c = s->head[s->base_ms & MASK];
+    return c != NONE ? &s->chunks[c].ents[s->chunks[c].head] : NULL;
 }
 
 uint64_t sim_sched_next_ms(struct sim_sched *s) {
@@ -138,23 +159,28 @@ uint64_t sim_sched_next_ms(struct sim_sched *s) {
         scan(s);
         return s->scan_ms;
     }
-    return s->heap_len > 0 ? s->slots[s->heap[0]].ev.t_ms : UINT64_MAX;
+    return s->heap_len > 0 ? s->heap[0].t_ms : UINT64_MAX;
 }
 
 bool sim_sched_pop(struct sim_sched *s, struct sim_ev *out) {
     if (s->len == 0) { return false; }
-    if (s->wheel_len == 0) { advance(s, s->slots[s->heap[0]].ev.t_ms); }
+    if (s->wheel_len == 0) { advance(s, s->heap[0].t_ms); }
     scan(s);
     advance(s, s->scan_ms);
     uint32_t b = (uint32_t)(s->base_ms & MASK);
-    uint32_t slot = s->head[b];
-    s->head[b] = s->slots[slot].next;
-    if (s->head[b] == NONE) { s->tail[b] = NONE; }
+    uint32_t c = s->head[b];
+    struct sim_sched_chunk *chunk = &s->chunks[c];
+    SIM_ASSERT(chunk->head < chunk->tail);
+    struct sim_sched_ent ent = chunk->ents[chunk->head++];
+    if (chunk->head == chunk->tail) {
+        /* Emptied: a full chunk gives way to the next; the last one goes. */
+        SIM_ASSERT(chunk->tail == SIM_SCHED_CHUNK_EVS || s->tail[b] == c);
+        s->head[b] = chunk->next;
+        if (s->head[b] == NONE) { s->tail[b] = NONE; }
+        chunk_release(s, c);
+    }
     s->wheel_len--;
     s->len--;
-    *out = s->slots[slot].ev;
-    SIM_ASSERT(out->t_ms == s->base_ms);
-    s->slots[slot].next = s->slot_free;
-    s->slot_free = slot;
+    *out = (struct sim_ev){.t_ms = s->base_ms, .kind = ent.kind, .a = ent.a, .b = ent.b};
     return true;
 }

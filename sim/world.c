@@ -231,7 +231,7 @@ void sim__dispatch(struct sim_world *w, uint32_t m) {
 /* Deliveries are the bulk of the events and each starts with a cache miss
  * on its message: start loading the next one's while this one runs. */
 static void prefetch_next(const struct sim_world *w) {
-    const struct sim_ev *next = sim_sched_peek_same_ms(&w->sched);
+    const struct sim_sched_ent *next = sim_sched_peek_same_ms(&w->sched);
     if (next != NULL && next->kind == SIM_EV_MSG) { __builtin_prefetch(&w->msgs[next->a]); }
 }
 
