@@ -149,10 +149,10 @@ struct core__conn {
  * tick visits every record: what it reads on the common path fills the first
  * cache line, and the table is line-aligned. */
 struct core__inst {
-    _Alignas(64) uint32_t flags;  /* CORE__F_* */
-    uint32_t master;              /* slot in s->masters of the owning master */
-    uint32_t link;                /* index in s->links */
-    uint32_t role_reported;       /* CORE__F_MASTER, CORE__F_SLAVE or 0 */
+    _Alignas(64) uint32_t flags; /* CORE__F_* */
+    uint32_t master;             /* slot in s->masters of the owning master */
+    uint32_t link;               /* index in s->links */
+    uint32_t role_reported;      /* CORE__F_MASTER, CORE__F_SLAVE or 0 */
     bool in_use;
     int64_t down_after_period;     /* ms */
     int64_t info_refresh;          /* ms: last INFO parsed; 0 = never */
@@ -253,7 +253,7 @@ struct core_sentinel {
     struct core__inst *insts; /* [insts_max], line-aligned inside insts_mem */
     void *insts_mem;
     uint32_t insts_max;
-    uint32_t inst_cursor; /* next-fit start for new records */
+    uint32_t inst_cursor;     /* next-fit start for new records */
     struct core__link *links; /* [links_max], line-aligned inside links_mem */
     void *links_mem;
     uint32_t links_max;

@@ -165,7 +165,7 @@ static bool alloc_tables(struct core_sentinel *s) {
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
     void *ptrs[] = {s->masters,      s->order,          s->names,      s->rnames,    s->insts_mem,
-                    s->links_mem,        s->conns,          s->index_pool, s->info_slab, s->conf,
+                    s->links_mem,    s->conns,          s->index_pool, s->info_slab, s->conf,
                     s->conf_scratch, s->conf_gen_spare, s->conf_gen,   s->conf_out,  s->conf_rw,
                     s->conf_keys,    s->conf_prev,      s->outs,       s->arena};
     struct core_allocator a = s->alloc;
@@ -265,9 +265,13 @@ static void handle_instance(struct core_sentinel *s, uint32_t inst) {
  * link index is read from a record prefetched on an earlier visit. */
 #define PREFETCH_AHEAD 4
 
-static void prefetch_visit(const struct core_sentinel *s, const uint32_t *insts, uint32_t n,
+static void prefetch_visit(const struct core_sentinel *s,
+                           const uint32_t *insts,
+                           uint32_t n,
                            uint32_t j) {
-    if (j + 2 * PREFETCH_AHEAD < n) { __builtin_prefetch(&s->insts[insts[j + 2 * PREFETCH_AHEAD]]); }
+    if (j + 2 * PREFETCH_AHEAD < n) {
+        __builtin_prefetch(&s->insts[insts[j + 2 * PREFETCH_AHEAD]]);
+    }
     if (j + PREFETCH_AHEAD < n) {
         __builtin_prefetch(&s->links[s->insts[insts[j + PREFETCH_AHEAD]].link]);
     }
