@@ -112,6 +112,38 @@ static void test_sim_sched_far_events_match_a_linear_scan(void **state) {
     sim_sched_free(&s);
 }
 
+static void test_sim_sched_full_queue_fits_its_chunks(void **state) {
+    /* Goal: a queue filled to its capacity never runs out of wheel chunks,
+     * however the events spread over buckets. Method: fill to capacity one
+     * event per bucket, then all at one time while that time is being
+     * popped (refilling the bucket being read); a chunk shortage asserts. */
+    (void)state;
+    enum { CAP = 3 * SIM_SCHED_WHEEL_MS };
+    struct sim_sched s;
+    assert_int_equal(sim_sched_init(&s, CAP), 0);
+    for (uint32_t i = 0; i < CAP; i++) {
+        sim_sched_push(&s, i % SIM_SCHED_WHEEL_MS, 0, i, 0);
+    }
+    struct sim_ev ev;
+    uint32_t n = 0;
+    while (sim_sched_pop(&s, &ev)) {
+        assert_int_equal(ev.t_ms, ev.a % SIM_SCHED_WHEEL_MS);
+        n++;
+    }
+    assert_int_equal(n, CAP);
+    uint64_t t = SIM_SCHED_WHEEL_MS;
+    for (uint32_t i = 0; i < CAP; i++) {
+        sim_sched_push(&s, t, 0, i, 0);
+    }
+    for (uint32_t i = 0; i < 10 * CAP; i++) {
+        assert_true(sim_sched_pop(&s, &ev));
+        assert_int_equal(ev.t_ms, t);
+        assert_int_equal(ev.a, i);
+        sim_sched_push(&s, t, 0, CAP + i, 0);
+    }
+    sim_sched_free(&s);
+}
+
 static void test_sim_rng_streams_independent_and_repeatable(void **state) {
     /* Goal: a stream depends only on (seed, stream): same pair, same
      * sequence; another stream or seed, another sequence. Method: compare
@@ -173,6 +205,7 @@ int main(void) {
         cmocka_unit_test(test_sim_sched_orders_by_time),
         cmocka_unit_test(test_sim_sched_ties_keep_push_order),
         cmocka_unit_test(test_sim_sched_far_events_match_a_linear_scan),
+        cmocka_unit_test(test_sim_sched_full_queue_fits_its_chunks),
         cmocka_unit_test(test_sim_rng_streams_independent_and_repeatable),
         cmocka_unit_test(test_sim_rng_ratio_and_range_bounds),
         cmocka_unit_test(test_sim_clock_jump_moves_now_not_timers),
