@@ -48,57 +48,57 @@ static uint64_t hung_asks_budget(const struct sim_world *w) {
     return s * (s > 0 ? s - 1 : 0) * scn->groups_len * 2 * 20 * hang_s;
 }
 
+static int slots_init(struct sim_slots *slots, uint32_t cap) {
+    *slots = (struct sim_slots){.cap = cap};
+    slots->free = malloc((size_t)cap * sizeof(*slots->free));
+    return slots->free != NULL ? 0 : -1;
+}
+
+/* Takes the most recently freed slot (the likeliest still in cache), else
+ * one from the untouched tail. */
+static uint32_t slot_take(struct sim_slots *slots) {
+    if (slots->free_len > 0) { return slots->free[--slots->free_len]; }
+    SIM_ASSERT(slots->used < slots->cap); /* a fixed pool is exhausted: the run is out of bounds */
+    return slots->used++;
+}
+
+static void slot_put(struct sim_slots *slots, uint32_t i) {
+    SIM_ASSERT(i < slots->used && slots->free_len < slots->used);
+    slots->free[slots->free_len++] = i;
+}
+
 int sim__net_init(struct sim_world *w) {
     uint32_t n = w->nodes_len, s = w->sentinels_len;
-    w->conns_cap = 256 + 4 * s * (2 * n + s + 2);
+    uint32_t conns = 256 + 4 * s * (2 * n + s + 2);
     /* In flight, what paused processes may hold and what hung links pile up;
      * pools are touched lazily, so a generous bound costs address space only. */
-    uint64_t msgs = 4096 + (uint64_t)w->conns_cap * 16 + (uint64_t)w->procs_len * SIM_INBOX_MAX +
-                    hung_asks_budget(w);
+    uint64_t msgs =
+        4096 + (uint64_t)conns * 16 + (uint64_t)w->procs_len * SIM_INBOX_MAX + hung_asks_budget(w);
     SIM_ASSERT(msgs < UINT32_MAX / 2);
-    w->msgs_cap = (uint32_t)msgs;
-    w->chunks_cap = w->msgs_cap + 65536;
-    /* Connections on cache-line boundaries (one line each). */
-    w->conns = aligned_alloc(64, (size_t)w->conns_cap * sizeof(*w->conns));
-    w->sessions = malloc((size_t)w->conns_cap * sizeof(*w->sessions));
-    w->msgs = aligned_alloc(64, (size_t)w->msgs_cap * sizeof(*w->msgs));
-    w->chunks = malloc((size_t)w->chunks_cap * sizeof(*w->chunks));
+    uint32_t chunks = (uint32_t)msgs + 65536;
+    /* Connections and messages on cache-line boundaries (one line each). */
+    w->conns = aligned_alloc(64, (size_t)conns * sizeof(*w->conns));
+    w->sessions = malloc((size_t)conns * sizeof(*w->sessions));
+    w->msgs = aligned_alloc(64, msgs * sizeof(*w->msgs));
+    w->chunks = malloc((size_t)chunks * sizeof(*w->chunks));
     w->bitset_bytes = (w->procs_len + 7) / 8;
     w->bitset_pool = calloc(2 * SIM_PARTITIONS_MAX, w->bitset_bytes);
     if (w->conns == NULL || w->sessions == NULL || w->msgs == NULL || w->chunks == NULL ||
-        w->bitset_pool == NULL) {
+        w->bitset_pool == NULL || slots_init(&w->conn_slots, conns) != 0 ||
+        slots_init(&w->msg_slots, (uint32_t)msgs) != 0 ||
+        slots_init(&w->chunk_slots, chunks) != 0) {
         return -1;
     }
-    memset(w->conns, 0, (size_t)w->conns_cap * sizeof(*w->conns));
-    /* Free lists start empty and slots are taken from the never-used tail
-     * first, so a run touches only the memory it actually uses. */
-    w->conn_free = w->msg_free = w->chunk_free = SIM_NONE;
-    w->conns_used = w->msgs_used = w->chunks_used = 0;
+    memset(w->conns, 0, (size_t)conns * sizeof(*w->conns));
     w->partitions_len = 0;
     return 0;
-}
-
-/* Takes a slot from a free list (else from the untouched tail). Reading a
- * free slot's link is a cache miss when the pool is large, so callers
- * prefetch the new head for the next take. */
-static uint32_t take(uint32_t *free_head, uint32_t *used, uint32_t cap, const uint32_t *next_of) {
-    if (*free_head != SIM_NONE) {
-        uint32_t i = *free_head;
-        *free_head = *next_of;
-        return i;
-    }
-    SIM_ASSERT(*used < cap); /* a fixed pool is exhausted: the run is out of bounds */
-    return (*used)++;
 }
 
 uint32_t sim__payload_new(struct sim_world *w, const uint8_t *bytes, uint32_t len) {
     uint32_t head = SIM_NONE;
     uint32_t *link = &head;
     for (uint32_t off = 0; off < len; off += SIM_CHUNK_DATA) {
-        uint32_t chead = w->chunk_free;
-        uint32_t c = take(&w->chunk_free, &w->chunks_used, w->chunks_cap,
-                          chead != SIM_NONE ? &w->chunks[chead].next : NULL);
-        if (w->chunk_free != SIM_NONE) { __builtin_prefetch(&w->chunks[w->chunk_free], 1); }
+        uint32_t c = slot_take(&w->chunk_slots);
         uint32_t n = len - off < SIM_CHUNK_DATA ? len - off : SIM_CHUNK_DATA;
         memcpy(w->chunks[c].data, bytes + off, n);
         w->chunks[c].next = SIM_NONE;
@@ -118,32 +118,33 @@ void sim__payload_release(struct sim_world *w, uint32_t payload) {
     if (payload == SIM_NONE || --w->chunks[payload].refs > 0) { return; }
     for (uint32_t c = payload; c != SIM_NONE;) {
         uint32_t next = w->chunks[c].next;
-        w->chunks[c].next = w->chunk_free;
-        w->chunk_free = c;
+        slot_put(&w->chunk_slots, c);
         c = next;
     }
 }
 
-/* A message carrying `payload` (one reference of which it takes over). */
+/* A message carrying `payload` (one reference of which it takes over); the
+ * caller fills in what it is. A reused slot keeps its generation, and is
+ * only written: reading it first was a cache miss per message. */
 static uint32_t msg_alloc(struct sim_world *w, uint32_t payload, uint32_t len) {
-    uint32_t head = w->msg_free;
-    bool fresh = head == SIM_NONE;
-    uint32_t m = take(&w->msg_free, &w->msgs_used, w->msgs_cap,
-                      head != SIM_NONE ? &w->msgs[head].next : NULL);
-    if (w->msg_free != SIM_NONE) { __builtin_prefetch(&w->msgs[w->msg_free], 1); }
+    bool fresh = w->msg_slots.free_len == 0;
+    uint32_t m = slot_take(&w->msg_slots);
     struct sim_msg *msg = &w->msgs[m];
-    uint32_t gen = fresh ? 0 : msg->gen;
-    *msg = (struct sim_msg){.gen = gen, .next = SIM_NONE, .len = len, .chunk = payload};
+    if (fresh) { msg->gen = 0; }
+    msg->tries = 0;
+    msg->ready_ms = 0;
+    msg->next = SIM_NONE;
+    msg->len = len;
+    msg->chunk = payload;
     return m;
 }
 
 void sim__msg_free(struct sim_world *w, uint32_t m) {
-    SIM_ASSERT(m < w->msgs_cap);
+    SIM_ASSERT(m < w->msg_slots.used);
     sim__payload_release(w, w->msgs[m].chunk);
     w->msgs[m].chunk = SIM_NONE;
     w->msgs[m].gen++;
-    w->msgs[m].next = w->msg_free;
-    w->msg_free = m;
+    slot_put(&w->msg_slots, m);
 }
 
 const uint8_t *sim__msg_payload(struct sim_world *w, uint32_t m) {
@@ -176,7 +177,7 @@ uint32_t sim__msg_clone(struct sim_world *w, uint32_t m) {
 }
 
 bool sim__conn_live(const struct sim_world *w, uint32_t conn, uint32_t gen) {
-    return conn < w->conns_cap && w->conns[conn].used && w->conns[conn].gen == gen;
+    return conn < w->conn_slots.used && w->conns[conn].used && w->conns[conn].gen == gen;
 }
 
 /* ---------------------------------------------------------------- per-process end lists */
@@ -271,8 +272,7 @@ static void conn_release(struct sim_world *w, uint32_t conn) {
     uint32_t gen = c->gen + 1;
     memset(c, 0, sizeof(*c));
     c->gen = gen;
-    c->next[0] = w->conn_free;
-    w->conn_free = conn;
+    slot_put(&w->conn_slots, conn);
 }
 
 /* ---------------------------------------------------------------- links */
@@ -393,9 +393,7 @@ uint32_t sim__net_connect(struct sim_world *w,
                           uint32_t to_proc,
                           uint32_t owner) {
     SIM_ASSERT(w->procs[from_proc].up);
-    uint32_t head = w->conn_free;
-    uint32_t conn = take(&w->conn_free, &w->conns_used, w->conns_cap,
-                         head != SIM_NONE ? &w->conns[head].next[0] : NULL);
+    uint32_t conn = slot_take(&w->conn_slots);
     struct sim_conn *c = &w->conns[conn];
     uint32_t gen = c->gen;
     memset(c, 0, sizeof(*c));

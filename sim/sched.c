@@ -149,9 +149,13 @@ void sim_sched_push(struct sim_sched *s, uint64_t t_ms, uint32_t kind, uint32_t 
     }
 }
 
-const struct sim_sched_ent *sim_sched_peek_same_ms(const struct sim_sched *s) {
-    uint32_t c = s->head[s->base_ms & MASK];
-    return c != NONE ? &s->chunks[c].ents[s->chunks[c].head] : NULL;
+const struct sim_sched_ent *sim_sched_peek_same_ms(const struct sim_sched *s, uint32_t k) {
+    for (uint32_t c = s->head[s->base_ms & MASK]; c != NONE; c = s->chunks[c].next) {
+        const struct sim_sched_chunk *chunk = &s->chunks[c];
+        if (k < (uint32_t)(chunk->tail - chunk->head)) { return &chunk->ents[chunk->head + k]; }
+        k -= (uint32_t)(chunk->tail - chunk->head);
+    }
+    return NULL;
 }
 
 uint64_t sim_sched_next_ms(struct sim_sched *s) {

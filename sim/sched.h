@@ -81,9 +81,9 @@ void sim_sched_push(struct sim_sched *s, uint64_t t_ms, uint32_t kind, uint32_t 
  * queue is empty. */
 bool sim_sched_pop(struct sim_sched *s, struct sim_ev *out);
 
-/* The event due next at the same millisecond as the last one popped, or
- * NULL: a hint for prefetching what it will touch. */
-const struct sim_sched_ent *sim_sched_peek_same_ms(const struct sim_sched *s);
+/* The k-th event (from 0) due next at the same millisecond as the last one
+ * popped, or NULL: a hint for prefetching what it will touch. */
+const struct sim_sched_ent *sim_sched_peek_same_ms(const struct sim_sched *s, uint32_t k);
 
 /* Time of the earliest event, or UINT64_MAX when empty. */
 uint64_t sim_sched_next_ms(struct sim_sched *s);

@@ -126,7 +126,7 @@ struct sim_msg {
     uint64_t ready_ms;         /* when it arrives if nothing is lost */
     uint32_t conn;
     uint32_t conn_gen;
-    uint32_t next;  /* free list, inbox or MULTI queue */
+    uint32_t next;  /* direction queue, inbox or MULTI queue */
     uint32_t len;   /* payload bytes */
     uint64_t cmd;   /* CMD/REPLY: the client's command id */
     uint32_t chunk; /* first payload chunk; SIM_NONE when the payload is inline */
@@ -141,6 +141,17 @@ struct sim_chunk {
     uint8_t data[SIM_CHUNK_DATA];
 };
 
+/* Which slots of a fixed pool are free: a stack of indices, then the
+ * never-used tail. A stack rather than links through the free slots: taking
+ * a slot then reads no pooled memory, where following a link was a cache
+ * miss per message in a burst of sends. */
+struct sim_slots {
+    uint32_t *free; /* [cap] */
+    uint32_t free_len;
+    uint32_t used; /* slots ever taken (the rest was never touched) */
+    uint32_t cap;
+};
+
 struct sim_partition {
     uint8_t *a;   /* membership bitsets over processes */
     uint8_t *b;   /* NULL: everyone not in a */
@@ -149,17 +160,18 @@ struct sim_partition {
 
 /* ---------------------------------------------------------------- data nodes */
 
-/* What a node's configuration says; runtime and saved (config file) copies. */
+/* What a node's configuration says; runtime and saved (config file) copies.
+ * The scalars and the password, which every command checks, lead. */
 struct sim_node_conf {
     uint16_t replicaof_port; /* 0: a master */
-    char replicaof_host[CORE_IP_MAX];
-    uint32_t priority;
     bool announced;
+    bool serve_stale; /* replica-serve-stale-data */
+    uint32_t priority;
     uint32_t min_replicas;
     uint32_t min_replicas_max_lag_s;
-    bool serve_stale; /* replica-serve-stale-data */
     char requirepass[SCN_SECRET_MAX];
     char masterauth[SCN_SECRET_MAX];
+    char replicaof_host[CORE_IP_MAX];
 };
 
 enum sim_repl_state {
@@ -169,17 +181,20 @@ enum sim_repl_state {
     SIM_REPL_CONNECTED, /* link up */
 };
 
+/* What every command reads (the state, the loading deadline, the runtime
+ * config's scalars and the head of its password) is in the first line. */
 struct sim_node {
-    uint32_t proc;
+    _Alignas(64) uint32_t proc;
+    enum sim_repl_state repl;
+    uint64_t loading_until_ms;
     struct sim_node_conf conf;  /* runtime */
     struct sim_node_conf saved; /* the config file */
     char run_id[CORE_RUNID_LEN + 1];
     char replid[CORE_RUNID_LEN + 1];
     char replid2[CORE_RUNID_LEN + 1];
-    int64_t second_off; /* last offset valid for replid2; -1 none */
-    uint64_t offset;    /* master_repl_offset / slave_repl_offset */
-    bool ever_synced;   /* had a master link since becoming a replica */
-    enum sim_repl_state repl;
+    int64_t second_off;    /* last offset valid for replid2; -1 none */
+    uint64_t offset;       /* master_repl_offset / slave_repl_offset */
+    bool ever_synced;      /* had a master link since becoming a replica */
     bool full_sync;        /* the sync under way is a full one */
     int64_t down_since_ms; /* master link down since; -1: never up since becoming a replica */
     uint64_t sync_done_ms;
@@ -191,7 +206,6 @@ struct sim_node {
     bool behind;                 /* link up but missed stream data (unreachable) */
     bool dangling;               /* link up to a master that died unseen (its reset was cut off) */
     uint64_t unreach_since_ms;   /* link up, master unreachable since; UINT64_MAX: reachable */
-    uint64_t loading_until_ms;
     uint64_t started_ms;
     uint64_t timer_gen;
     uint64_t timer_ms;   /* when the node timer is armed; UINT64_MAX: not armed */
@@ -275,19 +289,13 @@ struct sim_world {
     struct sim_client client;
     struct core_limits limits;
 
-    uint32_t conns_cap;
-    struct sim_conn *conns;
-    struct sim_session *sessions; /* [conns_cap] */
-    uint32_t conn_free;
-    uint32_t conns_used; /* slots ever taken (the rest was never touched) */
-    uint32_t msgs_used;
-    uint32_t chunks_used;
-    uint32_t msgs_cap;
+    struct sim_slots conn_slots;
+    struct sim_conn *conns;       /* [conn_slots.cap] */
+    struct sim_session *sessions; /* [conn_slots.cap] */
+    struct sim_slots msg_slots;
     struct sim_msg *msgs;
-    uint32_t msg_free;
-    uint32_t chunks_cap;
+    struct sim_slots chunk_slots;
     struct sim_chunk *chunks;
-    uint32_t chunk_free;
     uint32_t partitions_len;
     struct sim_partition partitions[SIM_PARTITIONS_MAX];
     uint8_t *bitset_pool; /* 2 * SIM_PARTITIONS_MAX bitsets of procs_len bits */
