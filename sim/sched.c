@@ -21,16 +21,14 @@ int sim_sched_init(struct sim_sched *s, size_t cap) {
      * hold events. */
     size_t buckets = cap < SIM_SCHED_WHEEL_MS ? cap : SIM_SCHED_WHEEL_MS;
     s->chunks_cap = (uint32_t)(cap / SIM_SCHED_CHUNK_EVS + 2 * buckets + 1);
-    size_t chunk_bytes = (size_t)s->chunks_cap * sizeof(*s->chunks);
-    s->chunks_mem = malloc(chunk_bytes + 63);
+    s->chunks = aligned_alloc(64, (size_t)s->chunks_cap * sizeof(*s->chunks));
     s->heap = malloc(cap * sizeof(*s->heap));
     s->head = malloc(SIM_SCHED_WHEEL_MS * sizeof(*s->head));
     s->tail = malloc(SIM_SCHED_WHEEL_MS * sizeof(*s->tail));
-    if (s->chunks_mem == NULL || s->heap == NULL || s->head == NULL || s->tail == NULL) {
+    if (s->chunks == NULL || s->heap == NULL || s->head == NULL || s->tail == NULL) {
         sim_sched_free(s);
         return -1;
     }
-    s->chunks = (void *)(((uintptr_t)s->chunks_mem + 63) & ~(uintptr_t)63);
     for (uint32_t i = 0; i < SIM_SCHED_WHEEL_MS; i++) {
         s->head[i] = s->tail[i] = NONE;
     }
@@ -39,7 +37,7 @@ int sim_sched_init(struct sim_sched *s, size_t cap) {
 }
 
 void sim_sched_free(struct sim_sched *s) {
-    free(s->chunks_mem);
+    free(s->chunks);
     free(s->heap);
     free(s->head);
     free(s->tail);

@@ -55,7 +55,6 @@ struct sim_sched {
     struct sim_ev *heap; /* [cap]: events beyond the window, a min-heap on (t_ms, seq) */
     size_t heap_len;
     struct sim_sched_chunk *chunks; /* [chunks_cap]: the wheel's FIFOs */
-    void *chunks_mem;               /* the allocation chunks lies in, line-aligned */
     uint32_t chunks_cap;
     uint32_t chunk_free; /* free list of chunks (then the untouched tail) */
     uint32_t chunks_used;
