@@ -96,7 +96,11 @@ void core__check_odown(struct core_sentinel *s, uint32_t mslot) {
     if (mi->flags & CORE__F_S_DOWN) {
         quorum = 1;
         for (uint32_t k = 0; k < m->nsentinels; k++) {
-            if (core__inst(s, m->sentinels[k])->flags & CORE__F_MASTER_DOWN) { quorum++; }
+            uint32_t flags = core__inst(s, m->sentinels[k])->flags;
+            /* Only a reply sets MASTER_DOWN, and the sweep that expires it
+             * looks at records marked as replied. */
+            CORE_ASSERT(!(flags & CORE__F_MASTER_DOWN) || (flags & CORE__F_ASK_REPLIED));
+            if (flags & CORE__F_MASTER_DOWN) { quorum++; }
         }
         odown = quorum >= m->quorum;
         /* Explain once per change of the count, not at every tick. */

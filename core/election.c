@@ -24,9 +24,12 @@ void core__ask_master_state(struct core_sentinel *s, uint32_t mslot, bool forced
     for (uint32_t k = 0; k < m->nsentinels; k++) {
         uint32_t si = m->sentinels[k];
         struct core__inst *ri = core__inst(s, si);
-        int64_t elapsed = s->now - ri->last_master_down_reply_time;
-        if (elapsed > s->t.ask_period * 5) {
-            ri->flags &= ~CORE__F_MASTER_DOWN;
+        /* Every tick sweeps every sentinel of every master: only a record a
+         * reply wrote since the last sweep has anything to clear, and the
+         * flag saying so is on the line the tick reads anyway. */
+        if ((ri->flags & CORE__F_ASK_REPLIED) &&
+            s->now - ri->last_master_down_reply_time > s->t.ask_period * 5) {
+            ri->flags &= ~(CORE__F_MASTER_DOWN | CORE__F_ASK_REPLIED);
             ri->leader[0] = '\0';
         }
         if ((mi->flags & CORE__F_S_DOWN) == 0) { continue; }
@@ -57,6 +60,7 @@ void core__on_ask_reply(struct core_sentinel *s, uint32_t inst, const struct cor
         return;
     }
     ri->last_master_down_reply_time = s->now;
+    ri->flags |= CORE__F_ASK_REPLIED;
     if (e[0].integer == 1) {
         ri->flags |= CORE__F_MASTER_DOWN;
     } else {

@@ -135,7 +135,7 @@ static uint32_t new_inst(
     ri->last_hello_time = s->now;
     ri->last_master_down_reply_time = s->now;
     ri->down_after_period = s->t.default_down_after;
-    ri->role_reported = flags & (CORE__F_MASTER | CORE__F_SLAVE);
+    ri->role_reported = (uint8_t)(flags & (CORE__F_MASTER | CORE__F_SLAVE));
     ri->role_reported_time = s->now;
     ri->slave_conf_change_time = s->now;
     ri->slave_priority = 100;

@@ -64,6 +64,9 @@ struct core__gen_cache;
 #define CORE__F_FORCE_FAILOVER       (1u << 11)
 #define CORE__F_SCRIPT_KILL_SENT     (1u << 12)
 #define CORE__F_MASTER_REBOOT        (1u << 13)
+/* Sentinels: a reply to is-master-down-by-addr may have set MASTER_DOWN or
+ * the leader since the stale-reply sweep last cleared them (never shown). */
+#define CORE__F_ASK_REPLIED          (1u << 14)
 #define CORE__F_KINDS                (CORE__F_MASTER | CORE__F_SLAVE | CORE__F_SENTINEL)
 
 #define CORE__SIMFAIL_CRASH_AFTER_ELECTION  (1u << 0)
@@ -152,15 +155,15 @@ struct core__inst {
     _Alignas(64) uint32_t flags; /* CORE__F_* */
     uint32_t master;             /* slot in s->masters of the owning master */
     uint32_t link;               /* index in s->links */
-    uint32_t role_reported;      /* CORE__F_MASTER, CORE__F_SLAVE or 0 */
+    uint8_t role_reported;       /* CORE__F_MASTER, CORE__F_SLAVE or 0 */
     bool in_use;
     int64_t down_after_period;     /* ms */
     int64_t info_refresh;          /* ms: last INFO parsed; 0 = never */
     int64_t last_pub_time;         /* ms: last acknowledged hello publish */
     int64_t master_link_down_time; /* ms (replicas) */
     int64_t role_reported_time;    /* ms */
+    uint64_t born_seq;             /* command sequence at creation (every reply checks it) */
     /* Read by a tick only when something is wrong, or by other paths. */
-    uint64_t born_seq;              /* command sequence at creation */
     char name[CORE_NAME_MAX];       /* master name, "ip:port", or the sentinel's id */
     char runid[CORE_RUNID_LEN + 1]; /* "" if unknown */
     struct core__addr addr;
@@ -184,7 +187,7 @@ struct core__inst {
     bool has_info;
 };
 _Static_assert(offsetof(struct core__link, last_pong_time) < 64, "hot link fields share a line");
-_Static_assert(offsetof(struct core__inst, role_reported_time) < 64, "hot fields share a line");
+_Static_assert(offsetof(struct core__inst, born_seq) < 64, "hot fields share a line");
 
 struct core__rename {
     char from[CORE__CMDNAME_MAX];
@@ -193,19 +196,21 @@ struct core__rename {
 
 /* The per-master part of a master record. */
 struct core__master {
-    bool in_use;
+    /* What a tick, a command sent or a hello received reads, in the first line. */
+    _Alignas(64) bool in_use;
     uint32_t inst;      /* the master's own record */
     uint32_t *replicas; /* record indexes, table order */
-    uint32_t nreplicas;
     uint32_t *sentinels;
+    uint32_t nreplicas;
     uint32_t nsentinels;
+    enum core__failover_state failover_state;
+    uint32_t nrenames; /* every command sent to the master's instances looks */
     int64_t quorum;
     int64_t parallel_syncs;
     uint64_t config_epoch;
     char leader[CORE_RUNID_LEN + 1]; /* our vote; "" if none */
     uint64_t leader_epoch;
     uint64_t failover_epoch;
-    enum core__failover_state failover_state;
     int64_t failover_state_change_time;      /* ms */
     int64_t failover_start_time;             /* ms */
     int64_t failover_timeout;                /* ms */
@@ -221,8 +226,8 @@ struct core__master {
     bool has_auth_user;
     char auth_user[CORE__SECRET_MAX];
     struct core__rename renames[CORE__RENAMES_MAX];
-    uint32_t nrenames;
 };
+_Static_assert(offsetof(struct core__master, config_epoch) < 64, "hot master fields share a line");
 
 struct core_sentinel {
     struct core_allocator alloc;
@@ -243,7 +248,8 @@ struct core_sentinel {
     uint64_t current_epoch;
 
     /* Tables. */
-    struct core__master *masters;
+    struct core__master *masters; /* [masters_max], line-aligned inside masters_mem */
+    void *masters_mem;
     uint32_t *order;     /* master slots in table order */
     uint32_t *names;     /* open-addressed index of master names: slot + 1, 0 = empty */
     uint32_t names_len;  /* a power of two, at least twice masters_max */

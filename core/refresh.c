@@ -122,7 +122,7 @@ static uint32_t monitoring_half(struct core_sentinel *s,
     ri->info_refresh = s->now;
     if (role != ri->role_reported) {
         ri->role_reported_time = s->now;
-        ri->role_reported = role;
+        ri->role_reported = (uint8_t)role;
         if (role == CORE__F_SLAVE) { ri->slave_conf_change_time = s->now; }
         bool coherent = (ri->flags & (CORE__F_MASTER | CORE__F_SLAVE)) == role;
         core__event_atf(s, CORE_LEVEL_VERBOSE, coherent ? "+role-change" : "-role-change", inst,

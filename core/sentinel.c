@@ -127,7 +127,7 @@ static bool alloc_tables(struct core_sentinel *s) {
     bool ok = true;
     s->insts_max = l->masters_max * core__insts_per_master(s);
     s->links_max = s->insts_max;
-    s->masters = zalloc(a, l->masters_max * sizeof(*s->masters), &ok);
+    s->masters = zalloc_lines(a, l->masters_max * sizeof(*s->masters), &s->masters_mem, &ok);
     s->order = zalloc(a, l->masters_max * sizeof(*s->order), &ok);
     for (s->names_len = 4; s->names_len < 2 * l->masters_max; s->names_len *= 2) {}
     s->names = zalloc(a, s->names_len * sizeof(*s->names), &ok);
@@ -164,7 +164,7 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters,      s->order,          s->names,      s->rnames,    s->insts_mem,
+    void *ptrs[] = {s->masters_mem,  s->order,          s->names,      s->rnames,    s->insts_mem,
                     s->links_mem,    s->conns,          s->index_pool, s->info_slab, s->conf,
                     s->conf_scratch, s->conf_gen_spare, s->conf_gen,   s->conf_out,  s->conf_rw,
                     s->conf_keys,    s->conf_prev,      s->outs,       s->arena};

@@ -143,7 +143,7 @@ static void test_detect_odown_quorum_and_reply_expiry(void **state) {
     struct core__master *m = &s->masters[s->order[0]];
     m->failover_start_time = (int64_t)cw_now(w);
     struct core__inst *peer = &s->insts[m->sentinels[0]];
-    peer->flags |= CORE__F_MASTER_DOWN;
+    peer->flags |= CORE__F_MASTER_DOWN | CORE__F_ASK_REPLIED; /* as a reply leaves it */
     peer->last_master_down_reply_time = (int64_t)cw_now(w);
     uint64_t t0 = cw_now(w);
     cw_run(w, t0 + 200);
