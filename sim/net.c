@@ -94,6 +94,17 @@ int sim__net_init(struct sim_world *w) {
     return 0;
 }
 
+void sim__net_free(struct sim_world *w) {
+    free(w->conns);
+    free(w->sessions);
+    free(w->msgs);
+    free(w->chunks);
+    free(w->conn_slots.free);
+    free(w->msg_slots.free);
+    free(w->chunk_slots.free);
+    free(w->bitset_pool);
+}
+
 uint32_t sim__payload_new(struct sim_world *w, const uint8_t *bytes, uint32_t len) {
     uint32_t head = SIM_NONE;
     uint32_t *link = &head;

@@ -166,14 +166,7 @@ void sim__world_free(struct sim_world *w) {
     free(w->procs);
     free(w->nodes);
     free(w->sentinels);
-    free(w->conns);
-    free(w->sessions);
-    free(w->msgs);
-    free(w->chunks);
-    free(w->conn_slots.free);
-    free(w->msg_slots.free);
-    free(w->chunk_slots.free);
-    free(w->bitset_pool);
+    sim__net_free(w);
     free(w->scratch);
     free(w->scratch2);
     free(w->textbuf);

@@ -353,6 +353,8 @@ void sim__dispatch(struct sim_world *w, uint32_t msg);
 /* ---------------------------------------------------------------- net.c */
 
 int sim__net_init(struct sim_world *w);
+/* Releases what sim__net_init() allocated (also after it failed part way). */
+void sim__net_free(struct sim_world *w);
 uint32_t sim__net_connect(struct sim_world *w,
                           uint32_t from_proc,
                           uint32_t to_proc,
