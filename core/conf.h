@@ -186,8 +186,9 @@ int core__conf_rewrite(const char *old_text,
  * takes that shortcut when it applies, leaving the same index as the full
  * pass would. */
 
-#define CORE__CONF_KEYS_MAX  (2 * CORE__CONF_LINES_MAX) /* a file's keys + a rewrite's */
-#define CORE__CONF_KEY_SLOTS (2 * CORE__CONF_KEYS_MAX)  /* open addressing, power of two */
+#define CORE__CONF_KEYS_MAX      (2 * CORE__CONF_LINES_MAX) /* a file's keys + a rewrite's */
+#define CORE__CONF_KEY_SLOTS     (2 * CORE__CONF_KEYS_MAX)  /* open addressing, power of two */
+#define CORE__CONF_KEY_SLOTS_MIN 64u                        /* the slots a workspace starts with */
 
 /* One line of a file (its trimmed text) or one new line (as given). */
 struct core__conf_line {
@@ -224,7 +225,11 @@ struct core__conf_rw {
     uint64_t substituted; /* rewrites done by substitution: a statistic for tests */
     struct core__conf_key keys[CORE__CONF_KEYS_MAX];
     uint32_t keys_len;
-    uint32_t slots[CORE__CONF_KEY_SLOTS]; /* key id + 1; 0 = empty */
+    /* Key id + 1; 0 = empty. Only slots[0, slots_len) are in use: the table
+     * doubles as keys come, so a small file never touches (or clears) the
+     * pages a full one needs. */
+    uint32_t slots[CORE__CONF_KEY_SLOTS];
+    uint32_t slots_len; /* a power of two, at least twice keys_len */
     uint32_t stamp;
     char *pool; /* key bytes, caller memory */
     size_t pool_len;

@@ -126,7 +126,8 @@ static long line_key(struct core__conf_rw *rw, const char *p, size_t n, bool *se
 static void keys_clear(struct core__conf_rw *rw) {
     CORE_ASSERT(rw != NULL);
     CORE_ASSERT(rw->pool != NULL);
-    memset(rw->slots, 0, sizeof(rw->slots));
+    rw->slots_len = CORE__CONF_KEY_SLOTS_MIN;
+    memset(rw->slots, 0, rw->slots_len * sizeof(rw->slots[0]));
     rw->keys_len = 0;
     rw->pool_len = 0;
     rw->prev_valid = false; /* neu[] holds key ids */
@@ -136,8 +137,8 @@ static void keys_clear(struct core__conf_rw *rw) {
  * it, or the empty one where it would go. */
 static uint32_t key_slot(const struct core__conf_rw *rw, size_t len, uint32_t h) {
     CORE_ASSERT(len <= CORE__CONF_LINE_MAX + 1);
-    CORE_ASSERT(rw->keys_len < CORE__CONF_KEY_SLOTS);
-    uint32_t mask = CORE__CONF_KEY_SLOTS - 1, i;
+    CORE_ASSERT(2 * rw->keys_len <= rw->slots_len); /* so the probe meets an empty slot */
+    uint32_t mask = rw->slots_len - 1, i;
     for (i = h & mask; rw->slots[i] != 0; i = (i + 1) & mask) {
         const struct core__conf_key *k = &rw->keys[rw->slots[i] - 1];
         if (k->hash == h && k->len == len && memcmp(rw->pool + k->off, rw->key, len) == 0) {
@@ -153,12 +154,30 @@ static uint32_t key_find(const struct core__conf_rw *rw, size_t len) {
     return rw->slots[i] != 0 ? rw->slots[i] - 1 : NO_KEY;
 }
 
+/* Doubles the slots in use and places every key again. */
+static void slots_grow(struct core__conf_rw *rw) {
+    CORE_ASSERT(rw->slots_len < CORE__CONF_KEY_SLOTS);
+    rw->slots_len *= 2;
+    memset(rw->slots, 0, rw->slots_len * sizeof(rw->slots[0]));
+    uint32_t mask = rw->slots_len - 1;
+    for (uint32_t k = 0; k < rw->keys_len; k++) {
+        uint32_t i = rw->keys[k].hash & mask;
+        while (rw->slots[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        rw->slots[i] = k + 1;
+    }
+}
+
 /* The id of the key in rw->key[0, len), interned if new; NO_KEY if the
  * table or the pool is full. */
 static uint32_t key_id(struct core__conf_rw *rw, size_t len) {
     /* 0 is a key too: a line whose first word is "" keeps its place. */
     CORE_ASSERT(len <= CORE__CONF_LINE_MAX + 1);
     CORE_ASSERT(rw->keys_len <= CORE__CONF_KEYS_MAX);
+    if (2 * (rw->keys_len + 1) > rw->slots_len && rw->slots_len < CORE__CONF_KEY_SLOTS) {
+        slots_grow(rw);
+    }
     uint32_t h = key_hash(rw->key, len), i = key_slot(rw, len, h);
     if (rw->slots[i] != 0) { return rw->slots[i] - 1; }
     if (rw->keys_len == CORE__CONF_KEYS_MAX || len > rw->pool_cap - rw->pool_len) { return NO_KEY; }
