@@ -181,6 +181,7 @@ static int32_t group_of_text(const struct scn *s, const char *type, const char *
 struct rounds {
     struct rep_norm_round *v;
     uint32_t len;
+    uint32_t cap; /* <= ROUNDS_MAX */
 };
 
 static uint32_t round_at(const struct rounds *r, int32_t group, uint64_t epoch) {
@@ -212,7 +213,7 @@ static struct rep_norm_round *add_round(const struct scn *s,
                                         struct rounds *r,
                                         int32_t group,
                                         uint64_t epoch) {
-    if (r->len == ROUNDS_MAX) { return NULL; }
+    if (r->len == r->cap) { return NULL; }
     struct rep_norm_round *x = &r->v[r->len++];
     int32_t master = group >= 0 ? (int32_t)s->groups[group].master : -1;
     *x = (struct rep_norm_round){group, epoch, -1, master, -1, false};
@@ -277,10 +278,26 @@ static void sort_rounds(struct rounds *r) {
     }
 }
 
+/* The rounds a log can hold: one per election or switch it records, and
+ * the one without leader of a log that has neither. Sizing the table by
+ * the log rather than by ROUNDS_MAX spares a short run zeroing 128 KiB. */
+static uint32_t rounds_bound(const struct rep_run *run) {
+    uint32_t n = 1;
+    for (size_t i = 0; i < run->log.len && n < ROUNDS_MAX; i++) {
+        const struct rep_event *ev = &run->log.events[i];
+        if (ev->kind != REP_KIND_EVENT) { continue; }
+        if (strcmp(ev->type, "+elected-leader") == 0 || strcmp(ev->type, "+switch-master") == 0) {
+            n++;
+        }
+    }
+    return n;
+}
+
 static int discover_rounds(const struct rep_run *run, struct rounds *r) {
     const struct scn *s = run->scn;
     uint64_t *epoch = calloc(s->sentinels_len + 1, sizeof(*epoch));
-    r->v = calloc(ROUNDS_MAX, sizeof(*r->v));
+    r->cap = rounds_bound(run);
+    r->v = calloc(r->cap, sizeof(*r->v));
     r->len = 0;
     if (epoch == NULL || r->v == NULL) {
         free(epoch);
