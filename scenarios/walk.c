@@ -519,7 +519,7 @@ int scn__latency(struct scn__ctx *c,
 
 /* ---------------------------------------------------------------- references */
 
-#define NAME_CAP (2u * 8192u) /* > 2 x (SCN_NODES_MAX + SCN_SENTINELS_MAX) */
+#define NAME_CAP_MIN 64u /* doubled as processes come: a small scenario clears little */
 
 static uint32_t name_hash(const char *name) {
     uint32_t h = 2166136261u;
@@ -539,22 +539,38 @@ static struct scn_proc proc_of(uint32_t code) {
     return p;
 }
 
-int scn__names_add(struct scn__ctx *c, struct scn_proc p, struct scn_pos pos) {
-    _Static_assert(NAME_CAP >= 2 * (SCN_NODES_MAX + SCN_SENTINELS_MAX), "name index too small");
-    if (c->name_slots == NULL) {
-        c->name_slots = calloc(NAME_CAP, sizeof *c->name_slots);
-        if (c->name_slots == NULL) { return scn__fail(c, pos, "out of memory"); }
-        c->name_cap = NAME_CAP;
-    }
-    const char *name = scn_proc_name(c->s, p);
-    uint32_t mask = c->name_cap - 1;
-    for (uint32_t i = name_hash(name) & mask, n = 0; n < c->name_cap; i = (i + 1) & mask, n++) {
-        if (c->name_slots[i] == 0) {
-            c->name_slots[i] = 1 + proc_code(p);
-            return 0;
+/* Puts slot value v (1 + proc code) in the first free slot of its probe. */
+static void names_place(uint32_t *slots, uint32_t cap, const char *name, uint32_t v) {
+    uint32_t mask = cap - 1;
+    for (uint32_t i = name_hash(name) & mask, n = 0; n < cap; i = (i + 1) & mask, n++) {
+        if (slots[i] == 0) {
+            slots[i] = v;
+            return;
         }
     }
-    SCN_UNREACHABLE(); /* the bounds on nodes and sentinels keep the table half empty */
+    SCN_UNREACHABLE(); /* the table is kept at least half empty */
+}
+
+/* Doubles the index (or starts it) and places every process again. */
+static int names_grow(struct scn__ctx *c, struct scn_pos pos) {
+    uint32_t cap = c->name_cap == 0 ? NAME_CAP_MIN : 2 * c->name_cap;
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL) { return scn__fail(c, pos, "out of memory"); }
+    for (uint32_t i = 0; i < c->name_cap; i++) {
+        uint32_t v = c->name_slots[i];
+        if (v != 0) { names_place(slots, cap, scn_proc_name(c->s, proc_of(v - 1)), v); }
+    }
+    free(c->name_slots);
+    c->name_slots = slots;
+    c->name_cap = cap;
+    return 0;
+}
+
+int scn__names_add(struct scn__ctx *c, struct scn_proc p, struct scn_pos pos) {
+    if (2 * (c->name_count + 1) > c->name_cap && names_grow(c, pos) < 0) { return -1; }
+    names_place(c->name_slots, c->name_cap, scn_proc_name(c->s, p), 1 + proc_code(p));
+    c->name_count++;
+    return 0;
 }
 
 int scn__names_find(const struct scn__ctx *c, const char *name, struct scn_proc *out) {

@@ -34,7 +34,8 @@ struct scn__ctx {
     /* Name index of nodes and sentinels (open addressing, FNV-1a), so that
      * loading a 4096-node topology stays linear: slot = 1 + proc code. */
     uint32_t *name_slots;
-    uint32_t name_cap; /* a power of two, at least twice the processes */
+    uint32_t name_cap;   /* a power of two, at least twice name_count */
+    uint32_t name_count; /* processes indexed */
 };
 
 /* One key/value pair of a mapping, with positions. */
