@@ -669,7 +669,19 @@ static void emitter_role(const struct rep_norm *n, struct rep_norm_event *ne) {
     }
 }
 
-static int normalize_event(const struct rep_norm *n,
+/* The next form's room in the text pool: REP_NORM_TEXT_MAX bytes, of which
+ * commit_text() keeps what was written. */
+static char *next_text(const struct rep_norm *n) {
+    return n->texts__ + n->texts_len__;
+}
+
+static const char *commit_text(struct rep_norm *n) {
+    char *t = next_text(n);
+    n->texts_len__ += strlen(t) + 1;
+    return t;
+}
+
+static int normalize_event(struct rep_norm *n,
                            size_t i,
                            uint32_t round,
                            struct rep_norm_event *ne) {
@@ -684,12 +696,16 @@ static int normalize_event(const struct rep_norm *n,
     memcpy(ne->proc, ev->proc, sizeof(ne->proc));
     memcpy(ne->type, ev->type, sizeof(ne->type));
     emitter_role(n, ne);
-    if (rep_norm_named(run, ev->text, ne->named, sizeof(ne->named)) < 0) { return -1; }
-    if (roled(n, round, ne->named, ne->roled, sizeof(ne->roled)) < 0) { return -1; }
+    if (rep_norm_named(run, ev->text, next_text(n), REP_NORM_TEXT_MAX) < 0) { return -1; }
+    ne->named = commit_text(n);
+    if (roled(n, round, ne->named, next_text(n), REP_NORM_TEXT_MAX) < 0) { return -1; }
+    ne->roled = commit_text(n);
+    *next_text(n) = '\0';
     if (ev->kind == REP_KIND_EVENT &&
-        skeleton(ev->type, ne->roled, ne->skel, sizeof(ne->skel)) < 0) {
+        skeleton(ev->type, ne->roled, next_text(n), REP_NORM_TEXT_MAX) < 0) {
         return -1;
     }
+    ne->skel = commit_text(n);
     return 0;
 }
 
@@ -740,12 +756,13 @@ int rep_normalize(const struct rep_run *run, struct rep_norm *out) {
     out->run = run;
     /* normalize_event() clears each record it fills; only [0, len) is ever read. */
     out->events = malloc((run->log.len > 0 ? run->log.len : 1) * sizeof(*out->events));
+    out->texts__ = malloc((run->log.len > 0 ? run->log.len : 1) * 3 * REP_NORM_TEXT_MAX);
     out->sentinel_roles = calloc(s->sentinels_len + 1, sizeof(*out->sentinel_roles));
     out->node_roles = calloc(s->nodes_len + 1, sizeof(*out->node_roles));
     uint32_t *rounds_of = NULL;
     int rc = -1;
-    if (out->events != NULL && out->sentinel_roles != NULL && out->node_roles != NULL &&
-        find_rounds(out, &rounds_of) == 0) {
+    if (out->events != NULL && out->texts__ != NULL && out->sentinel_roles != NULL &&
+        out->node_roles != NULL && find_rounds(out, &rounds_of) == 0) {
         out->fault_index = find_fault(run);
         rc = normalize_all(out, rounds_of);
     }
@@ -763,6 +780,7 @@ bool rep_norm_after_fault(const struct rep_norm *n, const struct rep_norm_event 
 
 void rep_norm_free(struct rep_norm *n) {
     free(n->events);
+    free(n->texts__);
     free(n->rounds);
     free(n->group_pos__);
     free(n->sentinel_roles);

@@ -50,9 +50,11 @@ struct rep_norm_event {
     char role[REP_ROLE_MAX];      /* emitting process, by role in its round ("" for
                                      client/harness); "<round>:<role>" with several rounds */
     char type[REP_TYPE_MAX];
-    char named[REP_NORM_TEXT_MAX]; /* text with names */
-    char roled[REP_NORM_TEXT_MAX]; /* text with roles */
-    char skel[REP_NORM_TEXT_MAX];  /* "<type> <skeleton text>" (events only; "" otherwise) */
+    /* The three forms of the text live in the normalization's text pool,
+     * each shorter than REP_NORM_TEXT_MAX. */
+    const char *named; /* text with names */
+    const char *roled; /* text with roles */
+    const char *skel;  /* "<type> <skeleton text>" (events only; "" otherwise) */
 };
 
 /* One failover round: the (group, epoch) of an +elected-leader or a
@@ -87,6 +89,11 @@ struct rep_norm {
         *sentinel_roles)[REP_ROLE_MAX]; /* [scn->sentinels_len], bare roles of the last failover */
     char (*node_roles)[REP_ROLE_MAX];   /* [scn->nodes_len], likewise */
     uint32_t *group_pos__;              /* private: per node, its rank within its group */
+    /* Private: the texts events[] point into, room for the longest three of
+     * every record reserved but only what is written ever touched, so a
+     * short log does not fault in pages for texts it never has. */
+    char *texts__;
+    size_t texts_len__;
 };
 
 /* Normalizes a whole run. Returns 0, or -1 when memory runs out or a roled
