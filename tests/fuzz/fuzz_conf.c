@@ -12,7 +12,7 @@
  *   - with well-formed new lines, rewriting the result again is stable from
  *     the second rewrite on (the first may add the final blank line).
  *
- * fuzz-sources: core/conf.c core/buf.c core/check.c
+ * fuzz-sources: core/conf.c core/conf_rw.c core/buf.c core/check.c
  * SPDX-License-Identifier: BSD-3-Clause
  */
 #include <stdint.h>
