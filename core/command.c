@@ -359,6 +359,10 @@ static void dispatch(struct core_sentinel *s, const struct core_input *in) {
     } else if (name_is(in, "publish")) {
         cmd_publish(s, in);
     } else if (name_is(in, "sentinel")) {
+        /* The one command family that may change settings or records
+         * (hellos published to us change records only by creating or
+         * releasing them, which wakes by itself). */
+        core__wake_all(s);
         if (in->argc < 2) {
             arity_error(s, in->client, "sentinel");
             return;

@@ -268,7 +268,12 @@ struct core_sentinel {
     uint32_t conn_slot_bits;
     uint32_t conn_cursor; /* next-fit start, spreads slot reuse */
     uint32_t *index_pool; /* backing store of replicas/sentinels arrays */
-    char *info_slab;      /* insts_max * info_cache_bytes */
+    /* Per master, laid out as index_pool with one slot in front: the wake
+     * generation its others' due times were taken in (0: none), then the due
+     * time of each replica and sentinel slot (quiet.c). */
+    int64_t *quiet_pool;
+    int64_t wake_gen; /* bumped by core__wake_all(); starts at 1 */
+    char *info_slab;  /* insts_max * info_cache_bytes */
     uint32_t info_cache_bytes;
 
     /* Timer and TILT. */
@@ -481,9 +486,28 @@ void core__on_message(struct core_sentinel *s, const struct core_input *in);
 /* ---------------------------------------------------------------- periodic.c */
 
 void core__send_periodic(struct core_sentinel *s, uint32_t inst);
+int64_t core__info_period(struct core_sentinel *s, uint32_t inst);
 void core__force_hello(struct core_sentinel *s, uint32_t mslot);
 void core__on_ping_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r);
 void core__on_publish_reply(struct core_sentinel *s, uint32_t inst, const struct core_reply *r);
+
+/* ---------------------------------------------------------------- quiet.c */
+
+/* 1: visit the records a tick skips anyway, asserting the visit is a no-op
+ * (the Makefile sets it in the sanitizer and debug builds). */
+#ifndef CORE_VERIFY_QUIET
+#define CORE_VERIFY_QUIET 0
+#endif
+
+/* The first time a visit of replica or sentinel `inst` may do anything;
+ * now if it may at once. */
+int64_t core__quiet_until(struct core_sentinel *s, uint32_t inst);
+int64_t *core__quiet_block(struct core_sentinel *s, uint32_t mslot);
+/* Due times may have moved earlier: for one master's others, or for all. */
+void core__wake_master(struct core_sentinel *s, uint32_t mslot);
+void core__wake_all(struct core_sentinel *s);
+/* Not down, not failing over: its others' due times can be trusted. */
+bool core__master_steady(struct core_sentinel *s, uint32_t mslot);
 
 /* ---------------------------------------------------------------- gossip.c */
 

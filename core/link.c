@@ -96,6 +96,7 @@ void core__link_close(struct core_sentinel *s, uint32_t link, bool pubsub) {
     CORE_ASSERT(l->in_use);
     uint32_t id = pubsub ? l->pc : l->cc;
     if (id == 0) { return; }
+    core__wake_all(s); /* every record sharing the link now finds it down */
     conn_free(s, id);
     if (pubsub) {
         l->pc = 0;
@@ -350,6 +351,8 @@ void core__on_reply(struct core_sentinel *s, const struct core_input *in) {
         core__on_ping_reply(s, inst, in->reply);
         break;
     case CORE__CK_INFO:
+        /* A replica's INFO period shortens while its link to the master is down. */
+        core__wake_master(s, s->insts[inst].master);
         core__on_info_reply(s, inst, in->reply);
         break;
     case CORE__CK_PUBLISH:

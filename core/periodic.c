@@ -49,7 +49,7 @@ static bool send_hello(struct core_sentinel *s, uint32_t inst) {
     return core__send(s, inst, CORE__CK_PUBLISH, false, 3, argv);
 }
 
-static int64_t info_period_of(struct core_sentinel *s, uint32_t inst) {
+int64_t core__info_period(struct core_sentinel *s, uint32_t inst) {
     struct core__inst *ri = core__inst(s, inst);
     CORE_ASSERT(ri->flags & (CORE__F_MASTER | CORE__F_SLAVE));
     if (ri->flags & CORE__F_SLAVE) {
@@ -74,7 +74,7 @@ void core__send_periodic(struct core_sentinel *s, uint32_t inst) {
         ri->down_after_period < s->t.ping_period ? ri->down_after_period : s->t.ping_period;
     CORE_ASSERT(ping_period > 0);
     if (!(ri->flags & CORE__F_SENTINEL) &&
-        (ri->info_refresh == 0 || s->now - ri->info_refresh > info_period_of(s, inst))) {
+        (ri->info_refresh == 0 || s->now - ri->info_refresh > core__info_period(s, inst))) {
         static const char *const argv[] = {"INFO"};
         core__send(s, inst, CORE__CK_INFO, false, 1, argv);
     }
@@ -97,6 +97,7 @@ static void force_hello_one(struct core_sentinel *s, uint32_t inst) {
 void core__force_hello(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->in_use);
+    core__wake_master(s, mslot);
     CORE_ASSERT(core__minst(s, m)->flags & CORE__F_MASTER);
     force_hello_one(s, m->inst);
     for (uint32_t k = 0; k < m->nsentinels; k++) {

@@ -139,6 +139,9 @@ static bool alloc_tables(struct core_sentinel *s) {
     s->conns = zalloc(a, l->conns_max * sizeof(*s->conns), &ok);
     s->index_pool = zalloc(
         a, (size_t)l->masters_max * (l->replicas_max + l->sentinels_max) * sizeof(uint32_t), &ok);
+    s->quiet_pool = zalloc(
+        a, (size_t)l->masters_max * (1u + l->replicas_max + l->sentinels_max) * sizeof(int64_t),
+        &ok);
     s->info_cache_bytes = l->info_cache_bytes;
     if (s->info_cache_bytes > 0) {
         s->info_slab = alloc_buf(a, (size_t)s->insts_max * s->info_cache_bytes, &ok);
@@ -164,10 +167,10 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters_mem,  s->order,          s->names,      s->rnames,    s->insts_mem,
-                    s->links_mem,    s->conns,          s->index_pool, s->info_slab, s->conf,
-                    s->conf_scratch, s->conf_gen_spare, s->conf_gen,   s->conf_out,  s->conf_rw,
-                    s->conf_keys,    s->conf_prev,      s->outs,       s->arena};
+    void *ptrs[] = {s->masters_mem, s->order,        s->names,          s->rnames,     s->insts_mem,
+                    s->links_mem,   s->conns,        s->index_pool,     s->quiet_pool, s->info_slab,
+                    s->conf,        s->conf_scratch, s->conf_gen_spare, s->conf_gen,   s->conf_out,
+                    s->conf_rw,     s->conf_keys,    s->conf_prev,      s->outs,       s->arena};
     struct core_allocator a = s->alloc;
     for (size_t k = 0; k < sizeof(ptrs) / sizeof(ptrs[0]); k++) {
         if (ptrs[k] != NULL) { a.free_cb(a.ud, ptrs[k]); }
@@ -190,6 +193,7 @@ static void init_state(struct core_sentinel *s, const struct core_options *opts,
     s->port = 26379;
     s->deny_scripts_reconfig = true;
     s->cmd_seq = 1;
+    s->wake_gen = 1; /* above every master's 0: nothing is trusted yet */
     set_default_timing(&s->t);
 }
 
@@ -277,6 +281,54 @@ static void prefetch_visit(const struct core_sentinel *s,
     }
 }
 
+#if CORE_VERIFY_QUIET
+/* A skipped visit, made anyway: it must change nothing at all. */
+static void verify_quiet(struct core_sentinel *s, uint32_t inst) {
+    struct core__inst ri;
+    struct core__link l;
+    memcpy(&ri, core__inst(s, inst), sizeof(ri));
+    memcpy(&l, core__link_of(s, inst), sizeof(l));
+    size_t nouts = s->nouts;
+    uint64_t cmd_seq = s->cmd_seq;
+    handle_instance(s, inst);
+    CORE_ASSERT(memcmp(&ri, core__inst(s, inst), sizeof(ri)) == 0);
+    CORE_ASSERT(memcmp(&l, core__link_of(s, inst), sizeof(l)) == 0);
+    CORE_ASSERT(s->nouts == nouts && s->cmd_seq == cmd_seq);
+}
+#endif
+
+/* One replica or sentinel of a master: visited if it may act (quiet.c). */
+static void visit_other(struct core_sentinel *s, uint32_t inst, int64_t *due, bool trusted) {
+    if (trusted && s->now < *due) {
+#if CORE_VERIFY_QUIET
+        verify_quiet(s, inst);
+#endif
+        return;
+    }
+    handle_instance(s, inst);
+    if (!s->halted && !s->tilt) { *due = core__quiet_until(s, inst); }
+}
+
+/* The replicas and sentinels of a master, in table order. Their due times
+ * are trusted if taken since the last wake (and not during TILT); a wake
+ * during the visits leaves them untrusted for the next tick. */
+static void visit_others(struct core_sentinel *s, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    int64_t *block = core__quiet_block(s, mslot);
+    int64_t gen = s->wake_gen;
+    bool trusted = block[0] == gen && !s->tilt && core__master_steady(s, mslot);
+    int64_t *due = block + 1;
+    for (uint32_t j = 0; j < m->nreplicas && !s->halted; j++) {
+        if (!trusted) { prefetch_visit(s, m->replicas, m->nreplicas, j); }
+        visit_other(s, m->replicas[j], &due[j], trusted);
+    }
+    due += s->lim.replicas_max;
+    for (uint32_t j = 0; j < m->nsentinels && !s->halted; j++) {
+        visit_other(s, m->sentinels[j], &due[j], trusted);
+    }
+    block[0] = s->wake_gen == gen && !s->tilt ? gen : 0;
+}
+
 /* Mirrors sentinelHandleDictOfRedisInstances() for the masters table. */
 static void tick(struct core_sentinel *s) {
     CORE_ASSERT(s->started);
@@ -286,13 +338,7 @@ static void tick(struct core_sentinel *s) {
         uint32_t mslot = s->order[k];
         struct core__master *m = &s->masters[mslot];
         handle_instance(s, m->inst);
-        for (uint32_t j = 0; j < m->nreplicas && !s->halted; j++) {
-            prefetch_visit(s, m->replicas, m->nreplicas, j);
-            handle_instance(s, m->replicas[j]);
-        }
-        for (uint32_t j = 0; j < m->nsentinels && !s->halted; j++) {
-            handle_instance(s, m->sentinels[j]);
-        }
+        if (!s->halted) { visit_others(s, mslot); }
         if (m->failover_state == CORE__FO_UPDATE_CONFIG) { switch_slot = mslot; }
     }
     if (s->halted) { return; }
@@ -351,9 +397,11 @@ int core_step(struct core_sentinel *s,
         tick(s);
         break;
     case CORE_IN_CONN_UP:
+        core__wake_all(s); /* a local address to announce in hellos */
         core__on_conn_up(s, in);
         break;
     case CORE_IN_CONN_DOWN:
+        core__wake_all(s); /* records sharing the link find it down */
         core__on_conn_down(s, in);
         break;
     case CORE_IN_REPLY:

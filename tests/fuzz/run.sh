@@ -3,7 +3,8 @@
 #
 # Usage: sh tests/fuzz/run.sh [SECONDS]   (default 60 per target; CLANG= to override)
 #
-# Each target is built with clang -fsanitize=fuzzer,address,undefined from
+# Each target is built with clang -fsanitize=fuzzer,address,undefined (and
+# the quiet-visit check, core/quiet.c) from
 # its own file plus the sources it declares on a comment line
 #     fuzz-sources: core/info.c core/check.c     (files)
 #     fuzz-sources: core scenarios               (every *.c of a directory)
@@ -50,7 +51,7 @@ for src in tests/fuzz/fuzz_*.c; do
     bin=$out/$name
     # shellcheck disable=SC2046
     if ! "$CLANG" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-        -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. \
+        -fno-omit-frame-pointer -DCORE_VERIFY_QUIET=1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. \
         -o "$bin" "$src" $(sources_of "$src") -lm >"$bin.build.log" 2>&1; then
         echo "fuzz: $name: build FAILED (see $bin.build.log)"
         sed -n '1,5p' "$bin.build.log"

@@ -1,0 +1,99 @@
+/* quiet.c: when a replica's or a sentinel's visit can next do anything.
+ *
+ * Method: a tick visits every record (sentinelHandleRedisInstance()), but a
+ * healthy replica or sentinel only acts when one of its timers runs out:
+ * INFO, PING and hello, the SDOWN check and the two dead-link checks, each
+ * a strict "now - since > period" on fields of the record and its link. The
+ * first time any of them can hold is the record's due time; until then its
+ * visit changes nothing, and the tick skips it. A deployment of thousands of
+ * records then no longer walks them all, cold, ten times a second.
+ *
+ * Due times only ever move later on their own (a reply or a message sets a
+ * "since" to now). What can move one earlier wakes the master whose others
+ * they are (an INFO reply, a forced hello) or every master (a connection
+ * coming or going, a closed link, a client command, a record created or
+ * released); their others are then visited, and their due times taken
+ * again, at the next tick. Records that are not plainly healthy (link down,
+ * SDOWN, too many commands in flight) are due at once, as is everything of
+ * a master that is down or failing over, and everything during TILT.
+ *
+ * Builds with CORE_VERIFY_QUIET (the sanitizer and debug builds) visit the
+ * skipped records anyway and assert that the visit changed nothing.
+ *
+ * SPDX-License-Identifier: BSD-3-Clause
+ */
+#include <string.h>
+
+#include "core/internal.h"
+
+/* The first `now` at which "now - since > period" holds. */
+static int64_t after(int64_t since, int64_t period) {
+    return since + period + 1;
+}
+
+static int64_t min64(int64_t a, int64_t b) {
+    return a < b ? a : b;
+}
+
+static int64_t max64(int64_t a, int64_t b) {
+    return a > b ? a : b;
+}
+
+int64_t core__quiet_until(struct core_sentinel *s, uint32_t inst) {
+    struct core__inst *ri = core__inst(s, inst);
+    struct core__link *l = core__link_of(s, inst);
+    CORE_ASSERT(ri->flags & (CORE__F_SLAVE | CORE__F_SENTINEL));
+    CORE_ASSERT(ri->down_after_period > 0);
+    if (l->disconnected || (ri->flags & CORE__F_S_DOWN) ||
+        l->pending_commands >= (int32_t)(CORE__PENDING_MAX * l->refcount)) {
+        return s->now;
+    }
+    /* The timers of core__send_periodic(). */
+    int64_t ping_period = min64(ri->down_after_period, s->t.ping_period);
+    int64_t due =
+        max64(after(l->last_pong_time, ping_period), after(l->last_ping_time, ping_period / 2));
+    due = min64(due, after(ri->last_pub_time, s->t.publish_period));
+    if (ri->flags & CORE__F_SLAVE) {
+        due =
+            min64(due, ri->info_refresh == 0 ? s->now
+                                             : after(ri->info_refresh, core__info_period(s, inst)));
+    }
+    /* The checks of core__check_sdown() (a replica or sentinel has no
+     * role or reboot condition). */
+    int64_t half_down = ri->down_after_period / 2;
+    if (l->act_ping_time != 0) {
+        due = min64(due, after(l->act_ping_time, ri->down_after_period));
+        if (l->cc != 0) {
+            int64_t idle =
+                max64(after(l->act_ping_time, half_down), after(l->last_pong_time, half_down));
+            due = min64(due, max64(after(l->cc_conn_time, s->t.min_link_reconnect_period), idle));
+        }
+    }
+    if (l->pc != 0) {
+        due = min64(due, max64(after(l->pc_conn_time, s->t.min_link_reconnect_period),
+                               after(l->pc_last_activity, s->t.publish_period * 3)));
+    }
+    return due;
+}
+
+int64_t *core__quiet_block(struct core_sentinel *s, uint32_t mslot) {
+    CORE_ASSERT(mslot < s->lim.masters_max);
+    return s->quiet_pool + (size_t)mslot * (1u + s->lim.replicas_max + s->lim.sentinels_max);
+}
+
+void core__wake_master(struct core_sentinel *s, uint32_t mslot) {
+    core__quiet_block(s, mslot)[0] = 0;
+}
+
+void core__wake_all(struct core_sentinel *s) {
+    s->wake_gen++;
+    CORE_ASSERT(s->wake_gen > 0);
+}
+
+bool core__master_steady(struct core_sentinel *s, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    const uint32_t unsteady =
+        CORE__F_S_DOWN | CORE__F_O_DOWN | CORE__F_FAILOVER_IN_PROGRESS | CORE__F_MASTER_REBOOT;
+    return !(core__minst(s, m)->flags & unsteady) && m->failover_state == CORE__FO_NONE &&
+           m->promoted == CORE__NONE;
+}
