@@ -21,17 +21,21 @@ void core__ask_master_state(struct core_sentinel *s, uint32_t mslot, bool forced
     struct core__inst *mi = core__minst(s, m);
     CORE_ASSERT(s->t.ask_period > 0);
     CORE_ASSERT(mi->flags & CORE__F_MASTER);
+    /* Every tick sweeps every sentinel of every master, but only a record a
+     * reply wrote since the last sweep has anything to clear; the master
+     * notes whether one may, so that a healthy master's sentinel records
+     * stay untouched (the tick skips them too, sentinel.c). */
+    if (!m->asks_marked && !(mi->flags & CORE__F_S_DOWN)) { return; }
+    bool marked = false;
     for (uint32_t k = 0; k < m->nsentinels; k++) {
         uint32_t si = m->sentinels[k];
         struct core__inst *ri = core__inst(s, si);
-        /* Every tick sweeps every sentinel of every master: only a record a
-         * reply wrote since the last sweep has anything to clear, and the
-         * flag saying so is on the line the tick reads anyway. */
         if ((ri->flags & CORE__F_ASK_REPLIED) &&
             s->now - ri->last_master_down_reply_time > s->t.ask_period * 5) {
             ri->flags &= ~(CORE__F_MASTER_DOWN | CORE__F_ASK_REPLIED);
             ri->leader[0] = '\0';
         }
+        marked = marked || (ri->flags & CORE__F_ASK_REPLIED);
         if ((mi->flags & CORE__F_S_DOWN) == 0) { continue; }
         if (core__link_of(s, si)->disconnected) { continue; }
         if (!forced && s->now - ri->last_master_down_reply_time < s->t.ask_period) { continue; }
@@ -46,6 +50,7 @@ void core__ask_master_state(struct core_sentinel *s, uint32_t mslot, bool forced
                               m->failover_state > CORE__FO_NONE ? s->myid : "*"};
         core__send(s, si, CORE__CK_ASK, false, 6, argv);
     }
+    m->asks_marked = marked;
 }
 
 /* Mirrors sentinelReceiveIsMasterDownReply() (spec §7.2.4). */
@@ -61,6 +66,7 @@ void core__on_ask_reply(struct core_sentinel *s, uint32_t inst, const struct cor
     }
     ri->last_master_down_reply_time = s->now;
     ri->flags |= CORE__F_ASK_REPLIED;
+    s->masters[ri->master].asks_marked = true;
     if (e[0].integer == 1) {
         ri->flags |= CORE__F_MASTER_DOWN;
     } else {

@@ -198,6 +198,7 @@ struct core__rename {
 struct core__master {
     /* What a tick, a command sent or a hello received reads, in the first line. */
     _Alignas(64) bool in_use;
+    bool asks_marked;   /* some sentinel record may carry CORE__F_ASK_REPLIED */
     uint32_t inst;      /* the master's own record */
     uint32_t *replicas; /* record indexes, table order */
     uint32_t *sentinels;

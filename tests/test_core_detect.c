@@ -144,6 +144,7 @@ static void test_detect_odown_quorum_and_reply_expiry(void **state) {
     m->failover_start_time = (int64_t)cw_now(w);
     struct core__inst *peer = &s->insts[m->sentinels[0]];
     peer->flags |= CORE__F_MASTER_DOWN | CORE__F_ASK_REPLIED; /* as a reply leaves it */
+    m->asks_marked = true;
     peer->last_master_down_reply_time = (int64_t)cw_now(w);
     uint64_t t0 = cw_now(w);
     cw_run(w, t0 + 200);
