@@ -120,7 +120,7 @@ static uint32_t new_inst(
         for (i = 0; i < s->insts_max && s->insts[i].in_use; i++) {}
     }
     CORE_ASSERT(i < s->insts_max);
-    core__wake_all(s); /* a master's others changed */
+    core__wake_master(s, mslot); /* its others changed */
     s->inst_cursor = i + 1 < s->insts_max ? i + 1 : 0;
     CORE_ASSERT(mslot < s->lim.masters_max);
     struct core__inst *ri = &s->insts[i];
@@ -395,7 +395,7 @@ static void release_inst(struct core_sentinel *s, uint32_t inst) {
     }
     core__link_release(s, ri->link);
     ri->in_use = false;
-    core__wake_all(s); /* a master's others changed */
+    core__wake_master(s, ri->master); /* its others changed */
     CORE_ASSERT(!s->insts[inst].in_use);
 }
 

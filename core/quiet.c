@@ -10,12 +10,12 @@
  *
  * Due times only ever move later on their own (a reply or a message sets a
  * "since" to now). What can move one earlier wakes the master whose others
- * they are (an INFO reply, a forced hello) or every master (a connection
- * coming or going, a closed link, a client command, a record created or
- * released); their others are then visited, and their due times taken
- * again, at the next tick. Records that are not plainly healthy (link down,
- * SDOWN, too many commands in flight) are due at once, as is everything of
- * a master that is down or failing over, and everything during TILT.
+ * they are (an INFO reply, a forced hello, a record created or released) or
+ * every master (a connection lost, a link closed, a SENTINEL command: a
+ * link may be shared by records of many masters); their others are then
+ * visited, and their due times taken again, at the next tick. Records that are not plainly healthy
+ * (link down, SDOWN, too many commands in flight) are due at once, as is everything of a master
+ * that is down or failing over, and everything during TILT.
  *
  * Builds with CORE_VERIFY_QUIET (the sanitizer and debug builds) visit the
  * skipped records anyway and assert that the visit changed nothing.

@@ -397,7 +397,8 @@ int core_step(struct core_sentinel *s,
         tick(s);
         break;
     case CORE_IN_CONN_UP:
-        core__wake_all(s); /* a local address to announce in hellos */
+        /* No wake: a record whose hellos waited for our local address
+         * found its hello overdue and is visited at every tick. */
         core__on_conn_up(s, in);
         break;
     case CORE_IN_CONN_DOWN:
