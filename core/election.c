@@ -21,7 +21,7 @@ void core__ask_master_state(struct core_sentinel *s, uint32_t mslot, bool forced
     struct core__inst *mi = core__minst(s, m);
     CORE_ASSERT(s->t.ask_period > 0);
     CORE_ASSERT(mi->flags & CORE__F_MASTER);
-    /* Every tick sweeps every sentinel of every master, but only a record a
+    /* Every tick sweeps the sentinels of every master, but only a record a
      * reply wrote since the last sweep has anything to clear; the master
      * notes whether one may, so that a healthy master's sentinel records
      * stay untouched (the tick skips them too, sentinel.c). */

@@ -121,7 +121,7 @@ struct core__addr {
 };
 
 /* A connection pair and its liveness times (upstream's instanceLink).
- * Every tick reads a link of every instance: what it reads on the common
+ * Every visit of an instance reads its link: what it reads on the common
  * path fills the first cache line, and the table is line-aligned. */
 struct core__link {
     _Alignas(64) bool in_use;
@@ -148,9 +148,10 @@ struct core__conn {
     bool pubsub;   /* pc rather than cc */
 };
 
-/* One instance record; which fields matter depends on the kind flag. Every
- * tick visits every record: what it reads on the common path fills the first
- * cache line, and the table is line-aligned. */
+/* One instance record; which fields matter depends on the kind flag. A tick
+ * visits every master and every record with something due (quiet.c): what
+ * a visit reads on the common path fills the first cache line, and the
+ * table is line-aligned. */
 struct core__inst {
     _Alignas(64) uint32_t flags; /* CORE__F_* */
     uint32_t master;             /* slot in s->masters of the owning master */

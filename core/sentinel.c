@@ -263,10 +263,11 @@ static void handle_instance(struct core_sentinel *s, uint32_t inst) {
     core__ask_master_state(s, ri->master, false);
 }
 
-/* A tick visits records in table order but they lie scattered in memory,
- * and with a thousand replicas the visit is a chain of cache misses: start
- * loading the hot line of a record, and of its link, a few visits ahead. The
- * link index is read from a record prefetched on an earlier visit. */
+/* When a master's others are all visited (after a wake), the records lie
+ * scattered in memory, and with a thousand replicas the walk is a chain of
+ * cache misses: start loading the hot line of a record, and of its link, a
+ * few visits ahead. The link index is read from a record prefetched on an
+ * earlier visit. */
 #define PREFETCH_AHEAD 4
 
 static void prefetch_visit(const struct core_sentinel *s,
