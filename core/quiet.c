@@ -13,17 +13,16 @@
  * they are (an INFO reply, a forced hello, a record created or released) or
  * every master (a connection lost, a link closed, a SENTINEL command: a
  * link may be shared by records of many masters); their others are then
- * visited, and their due times taken again, at the next tick. Records that are not plainly healthy
- * (link down, SDOWN, too many commands in flight) are due at once, as is everything of a master
- * that is down or failing over, and everything during TILT.
+ * visited, and their due times taken again, at the next tick. Records that
+ * are not plainly healthy (link down, SDOWN, too many commands in flight)
+ * are due at once, as is everything of a master that is down or failing
+ * over, and everything during TILT.
  *
  * Builds with CORE_VERIFY_QUIET (the sanitizer and debug builds) visit the
  * skipped records anyway and assert that the visit changed nothing.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */
-#include <string.h>
-
 #include "core/internal.h"
 
 /* The first `now` at which "now - since > period" holds. */
