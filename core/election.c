@@ -67,6 +67,7 @@ void core__on_ask_reply(struct core_sentinel *s, uint32_t inst, const struct cor
     ri->last_master_down_reply_time = s->now;
     ri->flags |= CORE__F_ASK_REPLIED;
     s->masters[ri->master].asks_marked = true;
+    core__wake_master(s, ri->master); /* its next visit has the reply to expire */
     if (e[0].integer == 1) {
         ri->flags |= CORE__F_MASTER_DOWN;
     } else {

@@ -142,6 +142,13 @@ struct core__link {
     char local_ip[CORE_IP_MAX]; /* our end of cc from CONN_UP; kept across reconnects */
 };
 
+/* When a tick next has to visit a master, its record or any of its
+ * others (quiet.c); trusted while `gen` is the sentinel's wake_gen. */
+struct core__quiet {
+    int64_t gen; /* 0: not trusted */
+    int64_t due; /* ms */
+};
+
 struct core__conn {
     uint32_t id;   /* 0 = free slot */
     uint32_t link; /* owning link */
@@ -270,12 +277,12 @@ struct core_sentinel {
     uint32_t conn_slot_bits;
     uint32_t conn_cursor; /* next-fit start, spreads slot reuse */
     uint32_t *index_pool; /* backing store of replicas/sentinels arrays */
-    /* Per master, laid out as index_pool with one slot in front: the wake
-     * generation its others' due times were taken in (0: none), then the due
-     * time of each replica and sentinel slot (quiet.c). */
+    /* Per master, laid out as index_pool: the due time of each replica and
+     * sentinel slot (quiet.c). */
     int64_t *quiet_pool;
-    int64_t wake_gen; /* bumped by core__wake_all(); starts at 1 */
-    char *info_slab;  /* insts_max * info_cache_bytes */
+    struct core__quiet *quiet; /* [masters_max]: when each master is next due */
+    int64_t wake_gen;          /* bumped by core__wake_all(); starts at 1 */
+    char *info_slab;           /* insts_max * info_cache_bytes */
     uint32_t info_cache_bytes;
 
     /* Timer and TILT. */
@@ -501,8 +508,8 @@ void core__on_publish_reply(struct core_sentinel *s, uint32_t inst, const struct
 #define CORE_VERIFY_QUIET 0
 #endif
 
-/* The first time a visit of replica or sentinel `inst` may do anything;
- * now if it may at once. */
+/* The first time a visit of record `inst` may do anything; now if it may
+ * at once. A master's record must be steady (core__master_steady()). */
 int64_t core__quiet_until(struct core_sentinel *s, uint32_t inst);
 int64_t *core__quiet_block(struct core_sentinel *s, uint32_t mslot);
 /* Due times may have moved earlier: for one master's others, or for all. */

@@ -140,8 +140,8 @@ static bool alloc_tables(struct core_sentinel *s) {
     s->index_pool = zalloc(
         a, (size_t)l->masters_max * (l->replicas_max + l->sentinels_max) * sizeof(uint32_t), &ok);
     s->quiet_pool = zalloc(
-        a, (size_t)l->masters_max * (1u + l->replicas_max + l->sentinels_max) * sizeof(int64_t),
-        &ok);
+        a, (size_t)l->masters_max * (l->replicas_max + l->sentinels_max) * sizeof(int64_t), &ok);
+    s->quiet = zalloc(a, l->masters_max * sizeof(*s->quiet), &ok);
     s->info_cache_bytes = l->info_cache_bytes;
     if (s->info_cache_bytes > 0) {
         s->info_slab = alloc_buf(a, (size_t)s->insts_max * s->info_cache_bytes, &ok);
@@ -167,10 +167,11 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters_mem, s->order,        s->names,          s->rnames,     s->insts_mem,
-                    s->links_mem,   s->conns,        s->index_pool,     s->quiet_pool, s->info_slab,
-                    s->conf,        s->conf_scratch, s->conf_gen_spare, s->conf_gen,   s->conf_out,
-                    s->conf_rw,     s->conf_keys,    s->conf_prev,      s->outs,       s->arena};
+    void *ptrs[] = {s->masters_mem, s->order,   s->names,        s->rnames,         s->insts_mem,
+                    s->links_mem,   s->conns,   s->index_pool,   s->quiet_pool,     s->quiet,
+                    s->info_slab,   s->conf,    s->conf_scratch, s->conf_gen_spare, s->conf_gen,
+                    s->conf_out,    s->conf_rw, s->conf_keys,    s->conf_prev,      s->outs,
+                    s->arena};
     struct core_allocator a = s->alloc;
     for (size_t k = 0; k < sizeof(ptrs) / sizeof(ptrs[0]); k++) {
         if (ptrs[k] != NULL) { a.free_cb(a.ud, ptrs[k]); }
@@ -296,6 +297,51 @@ static void verify_quiet(struct core_sentinel *s, uint32_t inst) {
     CORE_ASSERT(memcmp(&l, core__link_of(s, inst), sizeof(l)) == 0);
     CORE_ASSERT(s->nouts == nouts && s->cmd_seq == cmd_seq);
 }
+
+static uint64_t digest_bytes(uint64_t h, const void *p, size_t n) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ b[i]) * 0x100000001b3u;
+    }
+    return h;
+}
+
+static uint64_t digest_record(uint64_t h, struct core_sentinel *s, uint32_t inst) {
+    h = digest_bytes(h, core__inst(s, inst), sizeof(struct core__inst));
+    return digest_bytes(h, core__link_of(s, inst), sizeof(struct core__link));
+}
+
+/* Everything the visits of a master and its others may change. */
+static uint64_t digest_master(struct core_sentinel *s, uint32_t mslot) {
+    const struct core__master *m = &s->masters[mslot];
+    uint64_t h = digest_bytes(0xcbf29ce484222325u, m, sizeof(*m));
+    h = digest_bytes(h, &s->rng, sizeof(s->rng));
+    h = digest_record(h, s, m->inst);
+    for (uint32_t j = 0; j < m->nreplicas; j++) {
+        h = digest_record(h, s, m->replicas[j]);
+    }
+    for (uint32_t j = 0; j < m->nsentinels; j++) {
+        h = digest_record(h, s, m->sentinels[j]);
+    }
+    return h;
+}
+
+/* A skipped master, visited anyway with all its others: nothing changes. */
+static void verify_quiet_master(struct core_sentinel *s, uint32_t mslot) {
+    const struct core__master *m = &s->masters[mslot];
+    uint64_t before = digest_master(s, mslot);
+    size_t nouts = s->nouts;
+    uint64_t cmd_seq = s->cmd_seq;
+    handle_instance(s, m->inst);
+    for (uint32_t j = 0; j < m->nreplicas; j++) {
+        handle_instance(s, m->replicas[j]);
+    }
+    for (uint32_t j = 0; j < m->nsentinels; j++) {
+        handle_instance(s, m->sentinels[j]);
+    }
+    CORE_ASSERT(digest_master(s, mslot) == before);
+    CORE_ASSERT(s->nouts == nouts && s->cmd_seq == cmd_seq);
+}
 #endif
 
 /* One replica or sentinel of a master: visited if it may act (quiet.c). */
@@ -310,24 +356,51 @@ static void visit_other(struct core_sentinel *s, uint32_t inst, int64_t *due, bo
     if (!s->halted && !s->tilt) { *due = core__quiet_until(s, inst); }
 }
 
-/* The replicas and sentinels of a master, in table order. Their due times
- * are trusted if taken since the last wake (and not during TILT); a wake
- * during the visits leaves them untrusted for the next tick. */
-static void visit_others(struct core_sentinel *s, uint32_t mslot) {
+static int64_t min64(int64_t a, int64_t b) {
+    return a < b ? a : b;
+}
+
+/* The replicas and sentinels of a master, in table order, each visited if
+ * its due time is not trusted or has come; returns the earliest due time. */
+static int64_t visit_others(struct core_sentinel *s, uint32_t mslot, bool trusted) {
     struct core__master *m = &s->masters[mslot];
-    int64_t *block = core__quiet_block(s, mslot);
-    int64_t gen = s->wake_gen;
-    bool trusted = block[0] == gen && !s->tilt && core__master_steady(s, mslot);
-    int64_t *due = block + 1;
+    int64_t *due = core__quiet_block(s, mslot), first = INT64_MAX;
     for (uint32_t j = 0; j < m->nreplicas && !s->halted; j++) {
         if (!trusted) { prefetch_visit(s, m->replicas, m->nreplicas, j); }
         visit_other(s, m->replicas[j], &due[j], trusted);
+        first = min64(first, due[j]);
     }
     due += s->lim.replicas_max;
     for (uint32_t j = 0; j < m->nsentinels && !s->halted; j++) {
         visit_other(s, m->sentinels[j], &due[j], trusted);
+        first = min64(first, due[j]);
     }
-    block[0] = s->wake_gen == gen && !s->tilt ? gen : 0;
+    return first;
+}
+
+/* A master's record, then its others. Their due times are trusted if taken
+ * since the last wake (and not during TILT) while the master was steady; a
+ * wake during the visits leaves them untrusted for the next tick. A steady
+ * master is next due when its record or the first of its others is. */
+static void visit_master(struct core_sentinel *s, uint32_t mslot) {
+    struct core__master *m = &s->masters[mslot];
+    struct core__quiet *q = &s->quiet[mslot];
+    handle_instance(s, m->inst);
+    if (s->halted) { return; }
+    int64_t gen = s->wake_gen;
+    int64_t due =
+        visit_others(s, mslot, q->gen == gen && !s->tilt && core__master_steady(s, mslot));
+    if (s->halted) { return; }
+    bool kept = s->wake_gen == gen && !s->tilt;
+    q->gen = kept ? gen : 0;
+    q->due =
+        kept && core__master_steady(s, mslot) ? min64(due, core__quiet_until(s, m->inst)) : s->now;
+}
+
+/* Nothing of the master is due: the tick skips it whole. */
+static bool master_quiet(const struct core_sentinel *s, uint32_t mslot) {
+    const struct core__quiet *q = &s->quiet[mslot];
+    return q->gen == s->wake_gen && !s->tilt && s->now < q->due;
 }
 
 /* Mirrors sentinelHandleDictOfRedisInstances() for the masters table. */
@@ -337,10 +410,14 @@ static void tick(struct core_sentinel *s) {
     core__check_tilt(s);
     for (uint32_t k = 0; k < s->nmasters && !s->halted; k++) {
         uint32_t mslot = s->order[k];
-        struct core__master *m = &s->masters[mslot];
-        handle_instance(s, m->inst);
-        if (!s->halted) { visit_others(s, mslot); }
-        if (m->failover_state == CORE__FO_UPDATE_CONFIG) { switch_slot = mslot; }
+        if (master_quiet(s, mslot)) {
+#if CORE_VERIFY_QUIET
+            verify_quiet_master(s, mslot);
+#endif
+            continue;
+        }
+        visit_master(s, mslot);
+        if (s->masters[mslot].failover_state == CORE__FO_UPDATE_CONFIG) { switch_slot = mslot; }
     }
     if (s->halted) { return; }
     if (switch_slot != CORE__NONE) { core__switch_to_promoted(s, switch_slot); }
