@@ -169,7 +169,6 @@ static struct verdict known_directive(struct core_sentinel *s,
     CORE_ASSERT(argc == 5);
     int rc = core__create_sentinel(s, mslot, a[4], a[2], core__atoi(a[3]), &r, &err);
     if (rc != CORE_OK) { return (struct verdict){rc, err}; }
-    snprintf(core__inst(s, r)->runid, CORE_RUNID_LEN + 1, "%.40s", a[4]);
     core__try_link_sharing(s, r);
     return OK;
 }

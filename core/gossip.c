@@ -82,7 +82,6 @@ static uint32_t meet_sentinel(struct core_sentinel *s,
         return CORE__NONE;
     }
     if (removed == 0) { core__event_at(s, CORE_LEVEL_NOTICE, "+sentinel", si); }
-    snprintf(core__inst(s, si)->runid, CORE_RUNID_LEN + 1, "%s", h->runid);
     core__try_link_sharing(s, si);
     if (removed > 0) { update_address_in_all_masters(s, si); }
     core__flush_config(s);

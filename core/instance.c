@@ -221,6 +221,7 @@ int core__create_master(struct core_sentinel *s,
     mr->in_use = true;
     mr->replicas = pool;
     mr->sentinels = pool + s->lim.replicas_max;
+    mr->sentinel_keys = s->keys_pool + (size_t)m * s->lim.sentinels_max;
     mr->quorum = quorum;
     mr->parallel_syncs = 1;
     mr->failover_timeout = s->t.default_failover_timeout;
@@ -336,12 +337,26 @@ int core__create_replica(struct core_sentinel *s,
     return CORE_OK;
 }
 
+/* The first 8 bytes of a run id, zero-padded. Equal run ids have equal
+ * keys, so a lookup by run id (the sender of every hello) reads only the
+ * records whose key matches, not every sentinel record of the master. */
+static uint64_t runid_key(const char *runid) {
+    CORE_ASSERT(runid != NULL);
+    uint64_t key = 0;
+    for (unsigned i = 0; i < 8 && runid[i] != '\0'; i++) {
+        key |= (uint64_t)(unsigned char)runid[i] << (8 * i);
+    }
+    return key;
+}
+
 uint32_t core__sentinel_lookup(
     struct core_sentinel *s, uint32_t mslot, const char *ip, int64_t port, const char *runid) {
     struct core__master *m = &s->masters[mslot];
     CORE_ASSERT(m->in_use);
     CORE_ASSERT(ip != NULL || runid != NULL);
+    uint64_t key = runid != NULL ? runid_key(runid) : 0;
     for (uint32_t k = 0; k < m->nsentinels; k++) {
+        if (runid != NULL && m->sentinel_keys[k] != key) { continue; }
         struct core__inst *ri = core__inst(s, m->sentinels[k]);
         if (runid != NULL && ri->runid[0] == '\0') { continue; }
         if (runid != NULL && strcmp(ri->runid, runid) != 0) { continue; }
@@ -378,7 +393,9 @@ int core__create_sentinel(struct core_sentinel *s,
     }
     uint32_t i = new_inst(s, CORE__F_SENTINEL, mslot, ip, port);
     snprintf(s->insts[i].name, CORE_NAME_MAX, "%s", runid);
+    snprintf(s->insts[i].runid, CORE_RUNID_LEN + 1, "%.40s", runid);
     s->insts[i].down_after_period = core__minst(s, m)->down_after_period;
+    m->sentinel_keys[m->nsentinels] = runid_key(s->insts[i].runid);
     m->sentinels[m->nsentinels++] = i;
     *out = i;
     return CORE_OK;
@@ -417,6 +434,8 @@ void core__release_sentinel_at(struct core_sentinel *s, uint32_t mslot, uint32_t
     release_inst(s, m->sentinels[pos]);
     memmove(&m->sentinels[pos], &m->sentinels[pos + 1],
             (m->nsentinels - pos - 1) * sizeof(m->sentinels[0]));
+    memmove(&m->sentinel_keys[pos], &m->sentinel_keys[pos + 1],
+            (m->nsentinels - pos - 1) * sizeof(m->sentinel_keys[0]));
     m->nsentinels--;
 }
 

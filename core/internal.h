@@ -210,13 +210,14 @@ struct core__master {
     uint32_t inst;      /* the master's own record */
     uint32_t *replicas; /* record indexes, table order */
     uint32_t *sentinels;
+    uint64_t *sentinel_keys; /* the runid key of each of sentinels[] (instance.c) */
     uint32_t nreplicas;
     uint32_t nsentinels;
     enum core__failover_state failover_state;
     uint32_t nrenames; /* every command sent to the master's instances looks */
     int64_t quorum;
-    int64_t parallel_syncs;
     uint64_t config_epoch;
+    int64_t parallel_syncs;
     char leader[CORE_RUNID_LEN + 1]; /* our vote; "" if none */
     uint64_t leader_epoch;
     uint64_t failover_epoch;
@@ -277,6 +278,7 @@ struct core_sentinel {
     uint32_t conn_slot_bits;
     uint32_t conn_cursor; /* next-fit start, spreads slot reuse */
     uint32_t *index_pool; /* backing store of replicas/sentinels arrays */
+    uint64_t *keys_pool;  /* backing store of sentinel_keys arrays */
     /* Per master, laid out as index_pool: the due time of each replica and
      * sentinel slot (quiet.c). */
     int64_t *quiet_pool;

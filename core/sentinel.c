@@ -139,6 +139,7 @@ static bool alloc_tables(struct core_sentinel *s) {
     s->conns = zalloc(a, l->conns_max * sizeof(*s->conns), &ok);
     s->index_pool = zalloc(
         a, (size_t)l->masters_max * (l->replicas_max + l->sentinels_max) * sizeof(uint32_t), &ok);
+    s->keys_pool = zalloc(a, (size_t)l->masters_max * l->sentinels_max * sizeof(uint64_t), &ok);
     s->quiet_pool = zalloc(
         a, (size_t)l->masters_max * (l->replicas_max + l->sentinels_max) * sizeof(int64_t), &ok);
     s->quiet = zalloc(a, l->masters_max * sizeof(*s->quiet), &ok);
@@ -167,11 +168,11 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters_mem, s->order,   s->names,        s->rnames,         s->insts_mem,
-                    s->links_mem,   s->conns,   s->index_pool,   s->quiet_pool,     s->quiet,
-                    s->info_slab,   s->conf,    s->conf_scratch, s->conf_gen_spare, s->conf_gen,
-                    s->conf_out,    s->conf_rw, s->conf_keys,    s->conf_prev,      s->outs,
-                    s->arena};
+    void *ptrs[] = {s->masters_mem, s->order,     s->names,      s->rnames,       s->insts_mem,
+                    s->links_mem,   s->conns,     s->index_pool, s->keys_pool,    s->quiet_pool,
+                    s->quiet,       s->info_slab, s->conf,       s->conf_scratch, s->conf_gen_spare,
+                    s->conf_gen,    s->conf_out,  s->conf_rw,    s->conf_keys,    s->conf_prev,
+                    s->outs,        s->arena};
     struct core_allocator a = s->alloc;
     for (size_t k = 0; k < sizeof(ptrs) / sizeof(ptrs[0]); k++) {
         if (ptrs[k] != NULL) { a.free_cb(a.ud, ptrs[k]); }

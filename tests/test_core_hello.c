@@ -16,8 +16,12 @@
 #include "tests/support/core_test.h"
 #include "tests/support/core_world.h"
 
-#define ID_X "1111111111111111111111111111111111111111"
-#define ID_Y "2222222222222222222222222222222222222222"
+#define ID_X  "1111111111111111111111111111111111111111"
+#define ID_Y  "2222222222222222222222222222222222222222"
+/* P2 and P3 are alike but for their last digit. */
+#define ID_P1 "4444444444444444444444444444444444444444"
+#define ID_P2 "3333333333333333333333333333333333333332"
+#define ID_P3 "3333333333333333333333333333333333333333"
 
 #define CONF                                                                                       \
     "sentinel monitor m1 10.0.1.1 6379 2\n"                                                        \
@@ -113,6 +117,40 @@ static void test_hello_address_switch_and_invalid_addr(void **state) {
     cw_free(w);
 }
 
+/* A sender not found gets a record, new (+sentinel) or moved (§4.7). */
+static bool new_record_since(struct cw *w, int from) {
+    return cw_find(w, from, 0, "+sentinel", NULL) >= 0 ||
+           cw_find(w, from, 0, "+sentinel-address-switch", NULL) >= 0;
+}
+
+static void test_hello_sender_found_by_whole_runid(void **state) {
+    /* Goal: a hello finds its sender's record by the whole run id, among
+     * records whose run ids differ only at the end, also after a record
+     * before them was removed. Method: three peers of m1, two of them
+     * alike, repeated hellos (no new record may appear), then a new run id
+     * takes the first one's address (+sentinel-invalid-addr removes it)
+     * and the others speak again. */
+    (void)state;
+    struct cw *w = world();
+    hello(w, "10.0.0.11", ID_P1, 0, "m1", "10.0.1.1", 0);
+    hello(w, "10.0.0.12", ID_P2, 0, "m1", "10.0.1.1", 0);
+    hello(w, "10.0.0.13", ID_P3, 0, "m1", "10.0.1.1", 0);
+    int from = cw_events_len(w);
+    hello(w, "10.0.0.13", ID_P3, 0, "m1", "10.0.1.1", 0);
+    hello(w, "10.0.0.12", ID_P2, 0, "m1", "10.0.1.1", 0);
+    hello(w, "10.0.0.11", ID_P1, 0, "m1", "10.0.1.1", 0);
+    assert_false(new_record_since(w, from));
+    hello(w, "10.0.0.11", ID_Y, 0, "m1", "10.0.1.1", 0);
+    assert_true(cw_find(w, from, 0, "+sentinel-invalid-addr", "sentinel " ID_P1) >= 0);
+    assert_true(cw_find(w, from, 0, "+sentinel", "sentinel " ID_Y) >= 0);
+    from = cw_events_len(w);
+    hello(w, "10.0.0.12", ID_P2, 0, "m1", "10.0.1.1", 0);
+    hello(w, "10.0.0.13", ID_P3, 0, "m1", "10.0.1.1", 0);
+    hello(w, "10.0.0.11", ID_Y, 0, "m1", "10.0.1.1", 0);
+    assert_false(new_record_since(w, from));
+    cw_free(w);
+}
+
 static void test_hello_epochs_and_switch(void **state) {
     /* Goal: a higher current epoch is adopted (+new-epoch); a higher config
      * epoch with another master address switches like an observer
@@ -148,6 +186,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hello_new_sentinel_and_sharing),
         cmocka_unit_test(test_hello_address_switch_and_invalid_addr),
+        cmocka_unit_test(test_hello_sender_found_by_whole_runid),
         cmocka_unit_test(test_hello_epochs_and_switch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
