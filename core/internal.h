@@ -147,6 +147,7 @@ struct core__link {
 struct core__quiet {
     int64_t gen; /* 0: not trusted */
     int64_t due; /* ms */
+    int64_t own; /* ms: when the master's own record is */
 };
 
 struct core__conn {

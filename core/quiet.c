@@ -5,10 +5,11 @@
  * hello, the SDOWN check and the two dead-link checks, each a strict
  * "now - since > period" on fields of the record and its link. The first
  * time any of them can hold is the record's due time; until then its visit
- * changes nothing, and the tick skips it. A master is due when its own
- * record or the first of its others is, and until then the tick skips it
- * whole, reading one entry of a small table. A deployment of thousands of
- * records then no longer walks them all, cold, ten times a second.
+ * changes nothing, and the tick skips it, a master's own record included.
+ * A master is due when its record or the first of its others is, and
+ * until then the tick skips it whole, reading one entry of a small table
+ * (sentinel.c). A deployment of thousands of records then no longer walks
+ * them all, cold, ten times a second.
  *
  * Due times only ever move later on their own (a reply or a message sets a
  * "since" to now). What can move one earlier wakes the master whose records

@@ -327,17 +327,19 @@ static uint64_t digest_master(struct core_sentinel *s, uint32_t mslot) {
     return h;
 }
 
-/* A skipped master, visited anyway with all its others: nothing changes. */
-static void verify_quiet_master(struct core_sentinel *s, uint32_t mslot) {
+/* A skipped master record, and its others if `whole`, visited anyway:
+ * nothing of the master may change (its record's visit may sweep its
+ * sentinel records). */
+static void verify_quiet_master(struct core_sentinel *s, uint32_t mslot, bool whole) {
     const struct core__master *m = &s->masters[mslot];
     uint64_t before = digest_master(s, mslot);
     size_t nouts = s->nouts;
     uint64_t cmd_seq = s->cmd_seq;
     handle_instance(s, m->inst);
-    for (uint32_t j = 0; j < m->nreplicas; j++) {
+    for (uint32_t j = 0; whole && j < m->nreplicas; j++) {
         handle_instance(s, m->replicas[j]);
     }
-    for (uint32_t j = 0; j < m->nsentinels; j++) {
+    for (uint32_t j = 0; whole && j < m->nsentinels; j++) {
         handle_instance(s, m->sentinels[j]);
     }
     CORE_ASSERT(digest_master(s, mslot) == before);
@@ -379,23 +381,35 @@ static int64_t visit_others(struct core_sentinel *s, uint32_t mslot, bool truste
     return first;
 }
 
-/* A master's record, then its others. Their due times are trusted if taken
- * since the last wake (and not during TILT) while the master was steady; a
- * wake during the visits leaves them untrusted for the next tick. A steady
- * master is next due when its record or the first of its others is. */
+/* A master's record, then its others, each visited if its due time is not
+ * trusted or has come. Due times are trusted if taken since the last wake
+ * (and not during TILT) while the master was steady; a wake during the
+ * visits leaves them untrusted for the next tick. A steady master is next
+ * due when its record or the first of its others is. */
 static void visit_master(struct core_sentinel *s, uint32_t mslot) {
     struct core__master *m = &s->masters[mslot];
     struct core__quiet *q = &s->quiet[mslot];
-    handle_instance(s, m->inst);
-    if (s->halted) { return; }
+    bool trusted = q->gen == s->wake_gen && !s->tilt;
+    /* q->own is later than its taking only if the master was steady then. */
+    bool own_quiet = trusted && s->now < q->own;
+    if (own_quiet) {
+#if CORE_VERIFY_QUIET
+        verify_quiet_master(s, mslot, false);
+#endif
+    } else {
+        handle_instance(s, m->inst);
+        if (s->halted) { return; }
+        trusted = trusted && q->gen == s->wake_gen && core__master_steady(s, mslot);
+    }
     int64_t gen = s->wake_gen;
-    int64_t due =
-        visit_others(s, mslot, q->gen == gen && !s->tilt && core__master_steady(s, mslot));
+    int64_t due = visit_others(s, mslot, trusted);
     if (s->halted) { return; }
     bool kept = s->wake_gen == gen && !s->tilt;
+    /* Visits of its others cannot unsettle a master without a wake. */
+    bool steady = kept && (own_quiet || core__master_steady(s, mslot));
+    if (!own_quiet) { q->own = steady ? core__quiet_until(s, m->inst) : s->now; }
     q->gen = kept ? gen : 0;
-    q->due =
-        kept && core__master_steady(s, mslot) ? min64(due, core__quiet_until(s, m->inst)) : s->now;
+    q->due = steady ? min64(due, q->own) : s->now;
 }
 
 /* Nothing of the master is due: the tick skips it whole. */
@@ -413,7 +427,7 @@ static void tick(struct core_sentinel *s) {
         uint32_t mslot = s->order[k];
         if (master_quiet(s, mslot)) {
 #if CORE_VERIFY_QUIET
-            verify_quiet_master(s, mslot);
+            verify_quiet_master(s, mslot, true);
 #endif
             continue;
         }

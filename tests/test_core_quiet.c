@@ -97,9 +97,10 @@ static int64_t earlier(int64_t a, int64_t b) {
 static void test_quiet_steady_master_skipped_until_first_record_due(void **state) {
     /* Goal: when a master and all its records are healthy, the tick skips
      * the master whole, but no later than the first of its records (its
-     * own included) is due. Method: settle two sentinels, then compare the
-     * master's due time with each record's, taken afresh (a reply since
-     * can only have moved those later). */
+     * own included) is due, and its own record until that one is due.
+     * Method: settle two sentinels, then compare the master's due times
+     * with each record's, taken afresh (a reply since can only have moved
+     * those later). */
     (void)state;
     struct cw *w = settled_pair();
     struct core_sentinel *s = cw_core(w, 0);
@@ -110,6 +111,8 @@ static void test_quiet_steady_master_skipped_until_first_record_due(void **state
     const struct core__quiet *q = &s->quiet[mslot];
     assert_int_equal(q->gen, s->wake_gen);
     assert_true(q->due > s->now);
+    assert_true(q->own >= q->due);
+    assert_true(q->own <= core__quiet_until(s, m->inst));
     int64_t first = earlier(core__quiet_until(s, m->inst), core__quiet_until(s, replica_of(s)));
     first = earlier(first, core__quiet_until(s, m->sentinels[0]));
     assert_true(q->due <= first);
