@@ -19,21 +19,25 @@ struct token {
     size_t n;
 };
 
-/* Splits into exactly TOKENS comma-separated tokens; false otherwise. */
+/* Splits into exactly TOKENS comma-separated tokens, in one pass over the
+ * bytes (a hello is short, and a memchr() call per token cost more than
+ * the scan); false otherwise, or at a NUL byte, which no field may hold:
+ * numbers are digits and strings are kept as C strings. */
 static bool split(const char *s, size_t len, struct token tok[TOKENS]) {
     CORE_ASSERT(s != NULL || len == 0);
     CORE_ASSERT(tok != NULL);
     size_t start = 0, count = 0;
     if (len == 0) { return false; } /* one empty token, not TOKENS */
-    for (;;) {
-        const char *comma = memchr(s + start, ',', len - start);
-        size_t end = comma != NULL ? (size_t)(comma - s) : len;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] != ',') {
+            if (s[i] == '\0') { return false; }
+            continue;
+        }
         if (count == TOKENS) { return false; }
         tok[count].p = s + start;
-        tok[count].n = end - start;
+        tok[count].n = i - start;
         count++;
-        if (comma == NULL) { break; }
-        start = end + 1;
+        start = i + 1;
     }
     return count == TOKENS;
 }
@@ -62,11 +66,11 @@ static bool read_port(struct token t, uint16_t *out) {
     return true;
 }
 
-/* Non-empty, shorter than cap, and free of NULs (it is kept as a C string). */
+/* Non-empty and shorter than cap (split() refused NULs). */
 static bool copy_str(struct token t, char *out, size_t cap) {
     CORE_ASSERT(cap >= 2);
     CORE_ASSERT(out != NULL);
-    if (t.n == 0 || t.n >= cap || memchr(t.p, '\0', t.n) != NULL) { return false; }
+    if (t.n == 0 || t.n >= cap) { return false; }
     memcpy(out, t.p, t.n);
     out[t.n] = '\0';
     return true;
