@@ -6,7 +6,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 set -eu
 
-PACKAGES="libhiredis-dev libcmocka-dev libfyaml-dev pkg-config redis-server
+PACKAGES="libc6-dev libhiredis-dev libcmocka-dev libfyaml-dev pkg-config redis-server
 redis-sentinel redis-tools clang clang-format valgrind nftables iproute2
 libclang-rt-14-dev chromium"
 
