@@ -126,11 +126,13 @@ void core__process_hello(struct core_sentinel *s, const char *payload, size_t le
         core__event(s, CORE_LEVEL_WARNING, "+new-epoch", s->masters[mslot].inst, "%llu",
                     (unsigned long long)s->current_epoch);
     }
-    if (si != CORE__NONE && s->masters[mslot].config_epoch < h.master_config_epoch) {
-        adopt_config(s, mslot, si, &h);
-    }
-    /* The record may have been dropped by a switch of another master: look again. */
-    if (si != CORE__NONE && s->insts[si].in_use && (s->insts[si].flags & CORE__F_SENTINEL)) {
-        s->insts[si].last_hello_time = s->now;
+    bool adopted = si != CORE__NONE && s->masters[mslot].config_epoch < h.master_config_epoch;
+    if (adopted) { adopt_config(s, mslot, si, &h); }
+    /* A switch may have dropped the record (and reused its slot): look
+     * again then, and only then, as the record's flags are a line the
+     * hello does not otherwise read. */
+    if (si != CORE__NONE &&
+        (!adopted || (core__inst_used(s, si) && (s->insts[si].flags & CORE__F_SENTINEL)))) {
+        core__inst(s, si)->last_hello_time = s->now;
     }
 }

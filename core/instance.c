@@ -115,9 +115,9 @@ static uint32_t new_inst(
     struct core_sentinel *s, uint32_t flags, uint32_t mslot, const char *ip, int64_t port) {
     uint32_t i;
     /* Next fit, so that loading a large config stays linear. */
-    for (i = s->inst_cursor; i < s->insts_max && s->insts[i].in_use; i++) {}
+    for (i = s->inst_cursor; i < s->insts_max && core__inst_used(s, i); i++) {}
     if (i == s->insts_max) {
-        for (i = 0; i < s->insts_max && s->insts[i].in_use; i++) {}
+        for (i = 0; i < s->insts_max && core__inst_used(s, i); i++) {}
     }
     CORE_ASSERT(i < s->insts_max);
     core__wake_master(s, mslot); /* its others changed */
@@ -125,7 +125,7 @@ static uint32_t new_inst(
     CORE_ASSERT(mslot < s->lim.masters_max);
     struct core__inst *ri = &s->insts[i];
     memset(ri, 0, sizeof(*ri));
-    ri->in_use = true;
+    s->inst_used[i / 64] |= UINT64_C(1) << (i % 64);
     ri->flags = flags;
     ri->master = mslot;
     ri->link = core__link_new(s);
@@ -411,9 +411,9 @@ static void release_inst(struct core_sentinel *s, uint32_t inst) {
         if (m->promoted == inst) { m->promoted = CORE__NONE; }
     }
     core__link_release(s, ri->link);
-    ri->in_use = false;
+    s->inst_used[inst / 64] &= ~(UINT64_C(1) << (inst % 64));
     core__wake_master(s, ri->master); /* its others changed */
-    CORE_ASSERT(!s->insts[inst].in_use);
+    CORE_ASSERT(!core__inst_used(s, inst));
 }
 
 void core__release_replicas(struct core_sentinel *s, uint32_t mslot) {

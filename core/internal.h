@@ -161,11 +161,10 @@ struct core__conn {
  * a visit reads on the common path fills the first cache line, and the
  * table is line-aligned. */
 struct core__inst {
-    _Alignas(64) uint32_t flags; /* CORE__F_* */
-    uint32_t master;             /* slot in s->masters of the owning master */
-    uint32_t link;               /* index in s->links */
-    uint8_t role_reported;       /* CORE__F_MASTER, CORE__F_SLAVE or 0 */
-    bool in_use;
+    _Alignas(64) uint32_t flags;   /* CORE__F_* */
+    uint32_t master;               /* slot in s->masters of the owning master */
+    uint32_t link;                 /* index in s->links */
+    uint8_t role_reported;         /* CORE__F_MASTER, CORE__F_SLAVE or 0 */
     int64_t down_after_period;     /* ms */
     int64_t info_refresh;          /* ms: last INFO parsed; 0 = never */
     int64_t last_pub_time;         /* ms: last acknowledged hello publish */
@@ -269,6 +268,7 @@ struct core_sentinel {
     uint32_t nmasters;
     struct core__inst *insts; /* [insts_max], line-aligned inside insts_mem */
     void *insts_mem;
+    uint64_t *inst_used; /* bit i: insts[i] is a record (core__inst_used()) */
     uint32_t insts_max;
     uint32_t inst_cursor;     /* next-fit start for new records */
     struct core__link *links; /* [links_max], line-aligned inside links_mem */
@@ -339,9 +339,17 @@ struct core_sentinel {
 
 /* ---------------------------------------------------------------- helpers */
 
-static inline struct core__inst *core__inst(struct core_sentinel *s, uint32_t i) {
+/* Whether insts[i] is a record. The flags live in a dense bitmap, not in the
+ * records: every access checks one, and the record's own line would be a
+ * cache miss where the caller reads other lines only (a hello reads its
+ * sender's run id and address). */
+static inline bool core__inst_used(const struct core_sentinel *s, uint32_t i) {
     CORE_ASSERT(i < s->insts_max);
-    CORE_ASSERT(s->insts[i].in_use);
+    return (s->inst_used[i / 64] >> (i % 64)) & 1u;
+}
+
+static inline struct core__inst *core__inst(struct core_sentinel *s, uint32_t i) {
+    CORE_ASSERT(core__inst_used(s, i));
     return &s->insts[i];
 }
 

@@ -291,7 +291,7 @@ static uint32_t reply_target(struct core_sentinel *s, uint32_t slot, uint64_t cm
     uint64_t seq = cmd >> CORE__CMD_SEQ_SHIFT;
     CORE_ASSERT(slot < s->lim.conns_max);
     CORE_ASSERT(seq < s->cmd_seq);
-    if (inst >= s->insts_max || !s->insts[inst].in_use) { return CORE__NONE; }
+    if (inst >= s->insts_max || !core__inst_used(s, inst)) { return CORE__NONE; }
     if (seq < s->insts[inst].born_seq || s->insts[inst].link != s->conns[slot].link) {
         return CORE__NONE;
     }

@@ -135,6 +135,7 @@ static bool alloc_tables(struct core_sentinel *s) {
          s->rnames_len *= 2) {}
     s->rnames = zalloc(a, s->rnames_len * sizeof(*s->rnames), &ok);
     s->insts = zalloc_lines(a, s->insts_max * sizeof(*s->insts), &s->insts_mem, &ok);
+    s->inst_used = zalloc(a, ((size_t)s->insts_max + 63) / 64 * sizeof(uint64_t), &ok);
     s->links = zalloc_lines(a, s->links_max * sizeof(*s->links), &s->links_mem, &ok);
     s->conns = zalloc(a, l->conns_max * sizeof(*s->conns), &ok);
     s->index_pool = zalloc(
@@ -168,11 +169,11 @@ static bool alloc_tables(struct core_sentinel *s) {
 
 void core_free(struct core_sentinel *s) {
     if (s == NULL) { return; }
-    void *ptrs[] = {s->masters_mem, s->order,     s->names,      s->rnames,       s->insts_mem,
-                    s->links_mem,   s->conns,     s->index_pool, s->keys_pool,    s->quiet_pool,
-                    s->quiet,       s->info_slab, s->conf,       s->conf_scratch, s->conf_gen_spare,
-                    s->conf_gen,    s->conf_out,  s->conf_rw,    s->conf_keys,    s->conf_prev,
-                    s->outs,        s->arena};
+    void *ptrs[] = {s->masters_mem,    s->order,     s->names,     s->rnames,     s->insts_mem,
+                    s->inst_used,      s->links_mem, s->conns,     s->index_pool, s->keys_pool,
+                    s->quiet_pool,     s->quiet,     s->info_slab, s->conf,       s->conf_scratch,
+                    s->conf_gen_spare, s->conf_gen,  s->conf_out,  s->conf_rw,    s->conf_keys,
+                    s->conf_prev,      s->outs,      s->arena};
     struct core_allocator a = s->alloc;
     for (size_t k = 0; k < sizeof(ptrs) / sizeof(ptrs[0]); k++) {
         if (ptrs[k] != NULL) { a.free_cb(a.ud, ptrs[k]); }
