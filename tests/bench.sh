@@ -7,7 +7,8 @@
 #
 # usage: bench.sh SENTSIM   (env: BENCH_QUICK=1 for a short smoke run,
 #                            BENCH_REAL=0 to skip the real-mode comparison,
-#                            BENCH_SCALE_RUNS=N runs of each scale topology, 2)
+#                            BENCH_MDF_ROUNDS=N timed batches of whole processes, 3,
+#                            BENCH_SCALE_RUNS=N runs of each scale topology, 3)
 #
 # SPDX-License-Identifier: BSD-3-Clause
 set -eu
@@ -53,16 +54,30 @@ check_hash() { # name file
 # process per seed) and in-process (`run --seeds A..B --stats`: host CPU time of
 # each sim_run, the simulator's own speed). CPU time is reported next to wall
 # time because a loaded machine inflates wall time, not CPU time.
+# The batch is timed MDF_ROUNDS times and the least wall time counts, as
+# for the scale runs below: a batch lasts a tenth of a second, and another
+# guest's burst on a shared machine moved one by 10 %.
 runs=50; [ "$QUICK" = 1 ] && runs=5
-/usr/bin/time -f '%e %U %S' -o "$TMP/mdf.time" sh -c '
-seed=1
-while [ "$seed" -le "$2" ]; do
-    "$1" run "$3" --seed "$seed" --quiet --json "$4/mdf-$seed.jsonl" > "$4/mdf-$seed.out" || true
-    seed=$((seed + 1))
-done' sh "$SENTSIM" "$runs" "$MDF" "$TMP"
-read -r w_s u_s s_s <<EOF
+MDF_ROUNDS=${BENCH_MDF_ROUNDS:-3}
+w_s=""
+k=1
+while [ "$k" -le "$MDF_ROUNDS" ]; do
+    /usr/bin/time -f '%e %U %S' -o "$TMP/mdf.time" sh -c '
+    seed=1
+    while [ "$seed" -le "$2" ]; do
+        "$1" run "$3" --seed "$seed" --quiet --json "$4/mdf-$seed.jsonl" > "$4/mdf-$seed.out" || true
+        seed=$((seed + 1))
+    done' sh "$SENTSIM" "$runs" "$MDF" "$TMP"
+    read -r rw_s ru_s rs_s <<EOF
 $(tail -n 1 "$TMP/mdf.time")
 EOF
+    if [ -z "$w_s" ] || awk -v a="$rw_s" -v b="$w_s" 'BEGIN { exit !(a < b) }'; then
+        w_s=$rw_s
+        u_s=$ru_s
+        s_s=$rs_s
+    fi
+    k=$((k + 1))
+done
 # Hundredths of a ms: a run takes a few ms, and whole ms truncated 2.9 to 2
 # and so flattered every ratio taken over this figure by up to half.
 sim_wall_ms=$(awk -v w="$w_s" -v n="$runs" 'BEGIN { v = w * 1000 / n; printf "%.2f", v < 0.01 ? 0.01 : v }')
@@ -84,7 +99,7 @@ line ""
 line "| figure | value |"
 line "|---|---|"
 line "| virtual time per run (seed 1) | ${virt_ms} ms |"
-line "| whole process per run (seeds 1..$runs, start-up and judging included): wall / CPU | ${sim_wall_ms} ms / ${proc_cpu_ms} ms |"
+line "| whole process per run (seeds 1..$runs, start-up and judging included; least of $MDF_ROUNDS batches): wall / CPU | ${sim_wall_ms} ms / ${proc_cpu_ms} ms |"
 line "| whole process: virtual time per wall time / per CPU time | ${speedup}x / ${speedup_cpu}x |"
 line "| in-process (run --seeds 1..$ip_runs --hash --stats): CPU per run | ${ip_cpu_run} ms |"
 line "| in-process: virtual time per CPU time | ${ip_speedup}x (target >= 20000) |"
@@ -142,7 +157,7 @@ line "|---|---|---|---|---|---|---|"
 # CPU time of one run varies by +-10 % on a shared VM, which alone could move a
 # doubling ratio by 0.4: each topology runs SCALE_RUNS times and its least CPU
 # time counts (the peak RSS is that run's; the hash is checked every time).
-SCALE_RUNS=${BENCH_SCALE_RUNS:-2}
+SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
 scale() { # masters replicas prev_cpu_ms
     name="scale-$1x$2"
     # A fixed path: the event log names its scenario file, and the hash covers it.
