@@ -456,7 +456,10 @@ static void keep_new(struct core__conf_rw *rw, const char *text, size_t len, con
     CORE_ASSERT(text != NULL || len == 0);
     CORE_ASSERT(s->from <= s->to && s->to <= len);
     if (rw->prev == NULL || len > rw->prev_cap) { return; }
-    memmove(rw->prev + s->to, rw->prev + (s->to - s->shift), len - s->to);
+    /* Unmoved (a value changed in place, the usual flush), the tail is
+     * already where it belongs: copying it onto itself would still stream
+     * the whole text through the cache. */
+    if (s->shift != 0) { memmove(rw->prev + s->to, rw->prev + (s->to - s->shift), len - s->to); }
     if (s->to > s->from) { memcpy(rw->prev + s->from, text + s->from, s->to - s->from); }
     rw->prev_len = len;
     rw->prev_valid = true;
