@@ -111,6 +111,13 @@ static int check_addr(struct core_sentinel *s, const char *ip, int64_t port, con
 
 /* ---------------------------------------------------------------- creation */
 
+/* Records whether slot i holds a record (core__inst_used()). */
+static void mark_used(struct core_sentinel *s, uint32_t i, bool used) {
+    CORE_ASSERT(i < s->insts_max);
+    uint64_t bit = UINT64_C(1) << (i % 64);
+    s->inst_used[i / 64] = used ? s->inst_used[i / 64] | bit : s->inst_used[i / 64] & ~bit;
+}
+
 static uint32_t new_inst(
     struct core_sentinel *s, uint32_t flags, uint32_t mslot, const char *ip, int64_t port) {
     uint32_t i;
@@ -125,7 +132,7 @@ static uint32_t new_inst(
     CORE_ASSERT(mslot < s->lim.masters_max);
     struct core__inst *ri = &s->insts[i];
     memset(ri, 0, sizeof(*ri));
-    s->inst_used[i / 64] |= UINT64_C(1) << (i % 64);
+    mark_used(s, i, true);
     ri->flags = flags;
     ri->master = mslot;
     ri->link = core__link_new(s);
@@ -411,7 +418,7 @@ static void release_inst(struct core_sentinel *s, uint32_t inst) {
         if (m->promoted == inst) { m->promoted = CORE__NONE; }
     }
     core__link_release(s, ri->link);
-    s->inst_used[inst / 64] &= ~(UINT64_C(1) << (inst % 64));
+    mark_used(s, inst, false);
     core__wake_master(s, ri->master); /* its others changed */
     CORE_ASSERT(!core__inst_used(s, inst));
 }

@@ -339,6 +339,14 @@ struct core_sentinel {
 
 /* ---------------------------------------------------------------- helpers */
 
+static inline int64_t core__min64(int64_t a, int64_t b) {
+    return a < b ? a : b;
+}
+
+static inline int64_t core__max64(int64_t a, int64_t b) {
+    return a > b ? a : b;
+}
+
 /* Whether insts[i] is a record. The flags live in a dense bitmap, not in the
  * records: every access checks one, and the record's own line would be a
  * cache miss where the caller reads other lines only (a hello reads its
@@ -523,10 +531,11 @@ void core__on_publish_reply(struct core_sentinel *s, uint32_t inst, const struct
  * at once. A master's record must be steady (core__master_steady()). */
 int64_t core__quiet_until(struct core_sentinel *s, uint32_t inst);
 int64_t *core__quiet_block(struct core_sentinel *s, uint32_t mslot);
-/* Due times may have moved earlier: for one master's others, or for all. */
+/* Due times may have moved earlier: for one master and its records, or for
+ * every master. */
 void core__wake_master(struct core_sentinel *s, uint32_t mslot);
 void core__wake_all(struct core_sentinel *s);
-/* Not down, not failing over: its others' due times can be trusted. */
+/* Not down, not failing over: its due times can be trusted. */
 bool core__master_steady(struct core_sentinel *s, uint32_t mslot);
 
 /* ---------------------------------------------------------------- gossip.c */

@@ -34,14 +34,6 @@ static int64_t after(int64_t since, int64_t period) {
     return since + period + 1;
 }
 
-static int64_t min64(int64_t a, int64_t b) {
-    return a < b ? a : b;
-}
-
-static int64_t max64(int64_t a, int64_t b) {
-    return a > b ? a : b;
-}
-
 /* What else a steady master's visit reads: the replica role reported for
  * too long (core__check_sdown()), an ODOWN count not yet reset
  * (core__check_odown()) and sentinel replies to expire
@@ -63,29 +55,30 @@ int64_t core__quiet_until(struct core_sentinel *s, uint32_t inst) {
         return s->now;
     }
     /* The timers of core__send_periodic(). */
-    int64_t ping_period = min64(ri->down_after_period, s->t.ping_period);
-    int64_t due =
-        max64(after(l->last_pong_time, ping_period), after(l->last_ping_time, ping_period / 2));
-    due = min64(due, after(ri->last_pub_time, s->t.publish_period));
+    int64_t ping_period = core__min64(ri->down_after_period, s->t.ping_period);
+    int64_t due = core__max64(after(l->last_pong_time, ping_period),
+                              after(l->last_ping_time, ping_period / 2));
+    due = core__min64(due, after(ri->last_pub_time, s->t.publish_period));
     if (!(ri->flags & CORE__F_SENTINEL)) {
-        due =
-            min64(due, ri->info_refresh == 0 ? s->now
-                                             : after(ri->info_refresh, core__info_period(s, inst)));
+        due = core__min64(due, ri->info_refresh == 0
+                                   ? s->now
+                                   : after(ri->info_refresh, core__info_period(s, inst)));
     }
     /* The checks of core__check_sdown() (a steady master has no reboot
      * condition, and its role one was ruled out above). */
     int64_t half_down = ri->down_after_period / 2;
     if (l->act_ping_time != 0) {
-        due = min64(due, after(l->act_ping_time, ri->down_after_period));
+        due = core__min64(due, after(l->act_ping_time, ri->down_after_period));
         if (l->cc != 0) {
-            int64_t idle =
-                max64(after(l->act_ping_time, half_down), after(l->last_pong_time, half_down));
-            due = min64(due, max64(after(l->cc_conn_time, s->t.min_link_reconnect_period), idle));
+            int64_t idle = core__max64(after(l->act_ping_time, half_down),
+                                       after(l->last_pong_time, half_down));
+            due = core__min64(
+                due, core__max64(after(l->cc_conn_time, s->t.min_link_reconnect_period), idle));
         }
     }
     if (l->pc != 0) {
-        due = min64(due, max64(after(l->pc_conn_time, s->t.min_link_reconnect_period),
-                               after(l->pc_last_activity, s->t.publish_period * 3)));
+        due = core__min64(due, core__max64(after(l->pc_conn_time, s->t.min_link_reconnect_period),
+                                           after(l->pc_last_activity, s->t.publish_period * 3)));
     }
     return due;
 }

@@ -360,10 +360,6 @@ static void visit_other(struct core_sentinel *s, uint32_t inst, int64_t *due, bo
     if (!s->halted && !s->tilt) { *due = core__quiet_until(s, inst); }
 }
 
-static int64_t min64(int64_t a, int64_t b) {
-    return a < b ? a : b;
-}
-
 /* The replicas and sentinels of a master, in table order, each visited if
  * its due time is not trusted or has come; returns the earliest due time. */
 static int64_t visit_others(struct core_sentinel *s, uint32_t mslot, bool trusted) {
@@ -372,12 +368,12 @@ static int64_t visit_others(struct core_sentinel *s, uint32_t mslot, bool truste
     for (uint32_t j = 0; j < m->nreplicas && !s->halted; j++) {
         if (!trusted) { prefetch_visit(s, m->replicas, m->nreplicas, j); }
         visit_other(s, m->replicas[j], &due[j], trusted);
-        first = min64(first, due[j]);
+        first = core__min64(first, due[j]);
     }
     due += s->lim.replicas_max;
     for (uint32_t j = 0; j < m->nsentinels && !s->halted; j++) {
         visit_other(s, m->sentinels[j], &due[j], trusted);
-        first = min64(first, due[j]);
+        first = core__min64(first, due[j]);
     }
     return first;
 }
@@ -410,7 +406,7 @@ static void visit_master(struct core_sentinel *s, uint32_t mslot) {
     bool steady = kept && (own_quiet || core__master_steady(s, mslot));
     if (!own_quiet) { q->own = steady ? core__quiet_until(s, m->inst) : s->now; }
     q->gen = kept ? gen : 0;
-    q->due = steady ? min64(due, q->own) : s->now;
+    q->due = steady ? core__min64(due, q->own) : s->now;
 }
 
 /* Nothing of the master is due: the tick skips it whole. */
